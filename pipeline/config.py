@@ -1,0 +1,99 @@
+"""Settings in one place: environment variables prefixed `SOHOA_`, an optional TOML file
+named by `SOHOA_CONFIG`, and embedded defaults under which everything lives in one local
+data folder (local-folder store, SQLite index)."""
+
+from __future__ import annotations
+
+import os
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+
+def _default_workers() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SOHOA_", extra="ignore")
+
+    data_dir: Path = Field(default=Path(".sohoa"), description="root of every local artefact")
+    store_url: str | None = Field(
+        default=None,
+        description="object store: file:///path (default: <data_dir>/store) or s3://bucket",
+    )
+    s3_endpoint: str = "127.0.0.1:8333"
+    s3_access_key: SecretStr | None = Field(default=None, description="else AWS_ACCESS_KEY_ID")
+    s3_secret_key: SecretStr | None = Field(default=None, description="else AWS_SECRET_ACCESS_KEY")
+    s3_secure: bool = False
+    s3_region: str | None = None
+    database_url: str | None = Field(default=None, description="default: sqlite in data_dir")
+
+    # pages and OCR
+    dpi: int = 300
+    tesseract_lang: str = "vie"
+    tesseract_psm: int = 6
+    ocr_workers: int = Field(default_factory=_default_workers)
+    max_page_pixels: int = 120_000_000  # ~A3 at 600 DPI; larger is a decompression bomb
+    max_pages: int = 200
+    max_file_bytes: int = 512 * 1024 * 1024
+    render_timeout_s: float = 120.0
+    render_memory_mb: int = 3072
+
+    # review rule (issue 4 replaces the single threshold with calibrated, per-field ones)
+    auto_accept_confidence: float = 0.90
+    identity_auto_accept_confidence: float = 0.95
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        config_file = os.environ.get("SOHOA_CONFIG")
+        if config_file:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=config_file))
+        return tuple(sources)
+
+    @model_validator(mode="after")
+    def _resolve(self) -> "Settings":
+        self.data_dir = self.data_dir.expanduser().resolve()
+        if self.s3_access_key is None and os.environ.get("AWS_ACCESS_KEY_ID"):
+            self.s3_access_key = SecretStr(os.environ["AWS_ACCESS_KEY_ID"])
+        if self.s3_secret_key is None and os.environ.get("AWS_SECRET_ACCESS_KEY"):
+            self.s3_secret_key = SecretStr(os.environ["AWS_SECRET_ACCESS_KEY"])
+        return self
+
+    @property
+    def effective_store_url(self) -> str:
+        return self.store_url or (self.data_dir / "store").as_uri()
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'index.db'}"
+
+    def public_dict(self) -> dict[str, Any]:
+        """Settings safe to print or log (secrets masked)."""
+        return self.model_dump(mode="json")
+
+
+_cached: Settings | None = None
+
+
+def get_settings() -> Settings:
+    global _cached
+    if _cached is None:
+        _cached = Settings()
+    return _cached

@@ -1,0 +1,34 @@
+"""Text at the boundary: NFC, whitespace folding, and a diacritic-free fold for comparing.
+
+`Đ`/`đ` do not decompose under NFD, so they are folded explicitly."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_WS = re.compile(r"\s+")
+_D_FOLD = str.maketrans({"Đ": "D", "đ": "d", "Ð": "D"})
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def clean(text: str) -> str:
+    """NFC and single spaces, trimmed: the form every string takes at the boundary."""
+    return _WS.sub(" ", nfc(text)).strip()
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics: 'NGUYỄN Đức' -> 'nguyen duc'."""
+    decomposed = unicodedata.normalize("NFD", text.translate(_D_FOLD))
+    stripped = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+    return _WS.sub(" ", stripped.lower()).strip()
+
+
+def same_text(a: str | None, b: str | None) -> bool:
+    """Equality after NFC and whitespace folding: the scorer's definition."""
+    if a is None or b is None:
+        return a is b
+    return clean(a) == clean(b)
