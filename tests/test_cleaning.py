@@ -1,0 +1,100 @@
+"""Cleaning steps on synthetic pages: each step's effect is checked on pixels we drew."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image, ImageChops, ImageDraw, ImageFont
+
+from pipeline import cleaning
+from pipeline.config import Settings
+
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
+LINES = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+         "Họ, chữ đệm, tên: NGUYỄN VĂN LỢI", "Ngày, tháng, năm sinh: 02/07/1990",
+         "Nơi sinh: Bệnh viện Phụ sản Hà Nội", "Quê quán: xã Nghĩa Hưng, tỉnh Bắc Giang",
+         "Dân tộc: Kinh    Quốc tịch: Việt Nam", "Nơi cư trú: phường Phạm Đình Hổ, Hà Nội"]
+
+
+def text_page(size: tuple[int, int] = (1700, 1400), font_size: int = 44) -> Image.Image:
+    img = Image.new("RGB", size, "white")
+    d = ImageDraw.Draw(img)
+    font = ImageFont.truetype(FONT, font_size)
+    for i, line in enumerate(LINES):
+        d.text((120, 120 + i * 140), line, font=font, fill="black")
+    return img
+
+
+@pytest.mark.parametrize("angle", [-7.5, -2.0, 0.6, 3.0, 9.0])
+def test_deskew_recovers_known_angle(angle: float) -> None:
+    skewed = np.asarray(text_page().rotate(angle, resample=Image.BICUBIC, expand=True,
+                                           fillcolor="white"))
+    estimate = cleaning.estimate_skew(skewed)
+    assert abs(estimate - angle) <= 0.3, estimate
+    level, corrected = cleaning.deskew(cleaning.to_grey(skewed))
+    assert corrected == estimate
+    assert abs(cleaning.estimate_skew(level)) <= 0.3
+
+
+def test_deskew_leaves_level_page_alone() -> None:
+    grey = cleaning.to_grey(np.asarray(text_page()))
+    out, angle = cleaning.deskew(grey)
+    assert angle == 0.0 and out is grey
+
+
+def test_suppress_red_keeps_black_text_under_the_seal() -> None:
+    page = text_page()
+    stamp = Image.new("RGB", page.size, "white")
+    ImageDraw.Draw(stamp).ellipse((100, 100, 900, 600), fill=(220, 40, 50))
+    sealed = np.asarray(ImageChops.multiply(page, stamp))
+    out = cleaning.suppress_red(sealed)
+    grey_before = cleaning.to_grey(np.asarray(page))
+    grey_after = cleaning.to_grey(out)
+    region = (slice(110, 590), slice(110, 890))
+    text = grey_before[region] < 100
+    assert (grey_after[region][~text] > 200).mean() > 0.98  # the seal is gone
+    assert (grey_after[region][text] < 100).mean() > 0.95  # the text is still there
+
+
+def test_remove_form_lines_removes_dots_and_rules_not_text() -> None:
+    img = text_page()
+    d = ImageDraw.Draw(img)
+    for x in range(120, 1600, 14):  # a dotted writing line just under line 3
+        d.ellipse((x, 462, x + 4, 466), fill="black")
+    d.line((120, 1250, 1600, 1250), fill="black", width=3)  # a ruled line
+    grey = cleaning.to_grey(np.asarray(img))
+    out = cleaning.remove_form_lines(grey, dpi=300)
+    assert (out[458:471, 120:1600] < 128).sum() < 30
+    assert (out[1245:1256, 120:1600] < 128).sum() < 30
+    text_before = (grey[:1200] < 128).sum()
+    assert (out[:1200] < 128).sum() > 0.97 * text_before - 3000  # minus the dots
+
+
+def test_binarise_and_denoise() -> None:
+    rng = np.random.default_rng(0)
+    grey = cleaning.to_grey(np.asarray(text_page()))
+    noisy = grey.copy()
+    noisy[rng.random(grey.shape) < 0.01] = 0
+    assert set(np.unique(cleaning.binarise(noisy))) <= {0, 255}
+    assert set(np.unique(cleaning.binarise(noisy, method="adaptive"))) <= {0, 255}
+    specks = lambda im: int(((im < 128) & (grey > 200)).sum())  # noqa: E731
+    assert specks(cleaning.denoise(noisy)) < specks(noisy) / 20
+    assert cleaning.speckle_share(grey) < 5e-5 < cleaning.speckle_share(noisy)
+    assert cleaning.denoise(grey) is grey  # a clean page is not filtered
+
+
+def test_clean_page_composes_and_times_steps() -> None:
+    page = cleaning.clean_page(np.asarray(text_page().rotate(2.0, expand=True,
+                                                             fillcolor="white")), Settings())
+    assert page.image.ndim == 2 and abs(page.skew - 2.0) <= 0.3
+    assert page.steps == list(cleaning.DEFAULT_STEPS)
+    assert set(page.seconds) == set(cleaning.DEFAULT_STEPS)
+
+
+@pytest.mark.parametrize("rotation", [90, 180])
+def test_orientation_detects_rotated_page(rotation: int) -> None:
+    grey = cleaning.to_grey(np.asarray(text_page(size=(2000, 1400), font_size=48)))
+    turned = cleaning.rotate_orthogonal(grey, rotation)  # clockwise
+    degrees, confidence = cleaning.detect_orientation(turned)
+    assert (rotation + degrees) % 360 == 0, (degrees, confidence)
+    assert cleaning.detect_orientation(grey)[0] == 0
