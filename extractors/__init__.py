@@ -1,0 +1,41 @@
+"""Extraction: OCR words → the fields of one document, keyed as the record format says.
+
+`extract_document` classifies the pages and runs the matching form's reader; every form is a
+module declaring a `FormSpec` (see `birth_certificate.py`), found by `registry.form_specs`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from extractors.classify import Classification, classify
+from extractors.confidence import ConfidenceFn, FieldEvidence, heuristic_confidence
+from extractors.extraction import Extraction
+from extractors.layout import document_lines
+from extractors.reader import extract_form
+from extractors.registry import form_specs
+from pipeline.config import Settings
+from pipeline.models import DocType, PageText
+
+
+def extract_document(pages: list[PageText], settings: Settings, *, today: date | None = None,
+                     confidence_fn: ConfidenceFn = heuristic_confidence) -> Extraction:
+    """Classify, then read the fields of the matching form (none if it has no extractor)."""
+    if not pages or not any(p.words for p in pages):
+        return Extraction(doc_type=DocType.unknown, doc_type_confidence=0.0,
+                          issues=["no_text"])
+    found = classify(document_lines(pages))
+    if found.doc_type is DocType.unknown:
+        return Extraction(doc_type=DocType.unknown, doc_type_confidence=found.confidence,
+                          issues=["unsupported_document"])
+    spec = form_specs().get(found.doc_type)
+    if spec is None:
+        return Extraction(doc_type=found.doc_type, doc_type_confidence=found.confidence,
+                          issues=["extractor_not_available"])
+    fields = extract_form(pages, spec, settings, today=today, confidence_fn=confidence_fn)
+    return Extraction(doc_type=found.doc_type, doc_type_confidence=found.confidence,
+                      fields=fields)
+
+
+__all__ = ["Classification", "ConfidenceFn", "Extraction", "FieldEvidence", "classify",
+           "extract_document", "extract_form", "form_specs", "heuristic_confidence"]

@@ -1,0 +1,45 @@
+"""Person names: NFC, single spaces, each word capitalised ("NGUYỄN THỊ HƯƠNG GIANG" →
+"Nguyễn Thị Hương Giang"), tone placement kept as printed (hoà stays hoà).
+
+Tesseract drops tone marks on upper-case letters (NGUYỄN → NGUYÊN) and spaces between
+upper-case syllables (VĂNHƯƠNG); merged words are split where exactly one split fits. The surname and a few
+unambiguous middle names come from small closed sets, so a folded match puts the printed
+diacritics back; given names are open-ended and are never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extractors.normalise.result import Normalised, strip_wrapping
+from extractors.normalise.syllables import split_merged
+from extractors.normalise.vocab import canonical
+
+_NOT_NAME = re.compile(r"[^\w\s'\-]")
+
+
+def title_word(word: str) -> str:
+    """'NGUYỄN' → 'Nguyễn'; hyphenated parts each capitalised."""
+    return "-".join(p[:1].upper() + p[1:].lower() for p in word.split("-"))
+
+
+def normalise_name(raw: str, *, repair: bool = True) -> Normalised:
+    text = strip_wrapping(_NOT_NAME.sub(" ", strip_wrapping(raw)))
+    printed = text.split()
+    split = [part for w in printed for part in (split_merged(w) if repair else [w])]
+    repaired = len(split) != len(printed)
+    words = [title_word(w) for w in split]
+    if not words:
+        return Normalised(None, ["missing"], clean=False)
+    if repair:
+        fixed = canonical("surname", words[0])
+        if fixed and fixed != words[0]:
+            words[0], repaired = fixed, True
+        for i in range(1, len(words) - 1):
+            fixed = canonical("middle_name", words[i])
+            if fixed and fixed != words[i]:
+                words[i], repaired = fixed, True
+    issues: list[str] = []
+    if any(any(c.isdigit() for c in w) for w in words):
+        issues.append("name_has_digits")
+    return Normalised(" ".join(words), issues, clean=not issues, repaired=repaired)

@@ -1,0 +1,66 @@
+"""Splitting words OCR merged ('VĂNHƯƠNG' → 'VĂN HƯƠNG'), for names.
+
+Tesseract often drops the space between upper-case syllables. A word is split only when it is
+not itself a known syllable and splits into exactly one pair of known syllables; the known
+syllables are those of administrative-unit names and the name vocabularies (place names are
+mostly made of the same Sino-Vietnamese syllables as given names).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from extractors.normalise.places import admin_unit_names
+from extractors.normalise.vocab import VOCABULARIES
+from pipeline.textnorm import fold, nfc
+
+# Frequent given-name syllables that may be missing from place names.
+EXTRA = ("thu", "hương", "lợi", "khải", "tuấn", "quân", "thảo", "dũng", "yến", "huệ", "nghĩa",
+         "ứng", "giang", "hồng", "minh", "đức", "văn", "thị", "ngọc", "anh", "linh", "trang",
+         "lan", "mai", "hoa", "hùng", "long", "nam", "hải", "sơn", "thanh", "thủy", "thuỷ", "mỹ",
+         "tú", "tâm", "phương", "hà", "vân", "trung", "quang", "huy", "hiếu", "thắng", "bình",
+         "cường", "hạnh", "nhung", "oanh", "phúc", "thành", "tiến", "việt", "xuân", "yên")
+MIN_PART = 2
+
+
+@cache
+def known_syllables() -> frozenset[str]:
+    """Lower-case NFC syllables with their diacritics."""
+    words: set[str] = set(EXTRA)
+    for name in admin_unit_names():
+        words.update(nfc(name).lower().split())
+    for vocab in VOCABULARIES.values():
+        for entry in vocab:
+            words.update(nfc(entry).lower().split())
+    return frozenset(w for w in words if w.isalpha())
+
+
+@cache
+def known_folded() -> frozenset[str]:
+    return frozenset(fold(w) for w in known_syllables())
+
+
+def _cuts(key: str, known: frozenset[str]) -> list[int]:
+    return [i for i in range(MIN_PART, len(key) - MIN_PART + 1)
+            if key[:i] in known and key[i:] in known]
+
+
+def split_merged(word: str) -> list[str]:
+    """The syllables of a merged word, or [word] when not exactly one split fits.
+
+    Splits are judged with diacritics first ('VĂNHƯƠNG': only 'văn|hương' is two real
+    syllables, 'vănh|ương' is not), then, for words OCR mis-accented, on folded letters.
+    """
+    word = nfc(word)
+    lower, key = word.lower(), fold(word)
+    if len(key) != len(word) or len(key) < 2 * MIN_PART + 1:
+        return [word]
+    if lower in known_syllables() or key in known_folded():
+        return [word]
+    cuts = _cuts(lower, known_syllables())
+    if not cuts:  # mis-accented: only after a common name syllable ('THULỢI' → 'THU|LỢI')
+        common = {fold(w) for w in EXTRA}
+        cuts = [i for i in _cuts(key, known_folded()) if key[:i] in common]
+    if len(cuts) != 1:
+        return [word]
+    return [word[:cuts[0]], word[cuts[0]:]]

@@ -1,0 +1,64 @@
+"""Free text (places, ethnicity, nationality, register numbers): NFC, single spaces, case
+kept, dotted leaders and trailing punctuation stripped. Closed vocabularies (ethnicity,
+nationality) get their diacritics back when the folded text matches one entry."""
+
+from __future__ import annotations
+
+import re
+
+from extractors.normalise.digits import repair_digit_runs
+from extractors.normalise.places import repair_place
+from extractors.normalise.result import Normalised, strip_wrapping
+from extractors.normalise.vocab import canonical
+
+
+def normalise_text(raw: str) -> Normalised:
+    text = strip_wrapping(raw)
+    return Normalised(text or None, [] if text else ["missing"], clean=bool(text))
+
+
+_MISREAD_COMMA = re.compile(r"\.\s+(?=[a-zà-ỹđ])")
+
+
+def normalise_place(raw: str) -> Normalised:
+    """A place: free text, with OCR-garbled unit names re-spelled (see places.py) and a
+    period before a lower-case word read as the comma it was."""
+    result = normalise_text(raw)
+    if result.value is None:
+        return result
+    text = _MISREAD_COMMA.sub(", ", result.value)
+    fixed, changed = repair_place(text)
+    result.repaired = changed or text != result.value
+    result.value = fixed
+    return result
+
+
+def _from_vocabulary(raw: str, vocabulary: str) -> Normalised:
+    result = normalise_text(raw)
+    if result.value is None:
+        return result
+    fixed = canonical(vocabulary, result.value)
+    if fixed is None:
+        result.clean = False  # readable, but not a known entry: worth a look
+        result.issues.append(f"unknown_{vocabulary}")
+    elif fixed != result.value:
+        result.value, result.repaired = fixed, True
+    return result
+
+
+def normalise_ethnicity(raw: str) -> Normalised:
+    return _from_vocabulary(raw, "ethnicity")
+
+
+def normalise_nationality(raw: str) -> Normalised:
+    return _from_vocabulary(raw, "nationality")
+
+
+def normalise_register_number(raw: str) -> Normalised:
+    """'Số: 125/2023' style entries: figures and slashes, spaces around '/' removed."""
+    text, repaired = repair_digit_runs(strip_wrapping(raw))
+    text = re.sub(r"\s*([/\-])\s*", r"\1", text)
+    if not text:
+        return Normalised(None, ["missing"], clean=False)
+    clean = bool(re.fullmatch(r"[0-9A-Za-z/\-.]+", text)) and not repaired
+    return Normalised(text, clean=clean, repaired=repaired)

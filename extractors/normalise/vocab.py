@@ -1,0 +1,54 @@
+"""Closed vocabularies printed on civil-status forms: surnames, common middle names, the 54
+ethnic groups, nationalities. Used only to put back diacritics OCR lost when the folded word
+matches one entry exactly; anything else is kept as printed."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from pipeline.textnorm import fold
+
+SURNAMES = (
+    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi",
+    "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Đinh", "Đào", "Trịnh", "Mai", "Trương", "Lâm",
+    "Hà", "Lương", "Cao", "Tạ", "Đoàn", "Vương", "Kiều", "Quách", "Tô", "Chu", "Lại",
+    "Thái", "Tôn", "Lưu", "Hứa", "Triệu", "Mạc", "Phùng", "Thân", "Tăng", "Âu", "Khúc",
+    "Lục", "Nông", "Hầu", "Giang", "Thạch", "Châu", "Diệp", "Khổng", "Từ",
+)
+# Middle names unambiguous once folded ('van' is Văn or Vân: not listed).
+MIDDLE_NAMES = ("Thị", "Đức", "Hữu", "Quốc", "Xuân", "Ngọc")
+
+ETHNIC_GROUPS = (
+    "Kinh", "Tày", "Thái", "Mường", "Khmer", "Hoa", "Nùng", "Mông", "H'Mông", "Dao",
+    "Gia Rai", "Ê Đê", "Ba Na", "Sán Chay", "Chăm", "Cơ Ho", "Xơ Đăng", "Sán Dìu", "Hrê",
+    "Ra Glai", "Mnông", "Thổ", "Xtiêng", "Khơ Mú", "Bru - Vân Kiều", "Cơ Tu", "Giáy",
+    "Tà Ôi", "Mạ", "Giẻ Triêng", "Co", "Chơ Ro", "Xinh Mun", "Hà Nhì", "Chu Ru", "Lào",
+    "La Chí", "Kháng", "Phù Lá", "La Hủ", "La Ha", "Pà Thẻn", "Lự", "Ngái", "Chứt",
+    "Lô Lô", "Mảng", "Cơ Lao", "Bố Y", "Cống", "Si La", "Pu Péo", "Rơ Măm", "Brâu", "Ơ Đu",
+)
+NATIONALITIES = (
+    "Việt Nam", "Lào", "Campuchia", "Trung Quốc", "Hàn Quốc", "Nhật Bản", "Hoa Kỳ", "Pháp",
+    "Đức", "Nga", "Úc", "Anh", "Thái Lan", "Đài Loan", "Singapore", "Malaysia", "Canada",
+)
+VOCABULARIES: dict[str, tuple[str, ...]] = {
+    "surname": SURNAMES, "middle_name": MIDDLE_NAMES, "ethnicity": ETHNIC_GROUPS,
+    "nationality": NATIONALITIES,
+}
+
+
+@cache
+def _by_fold(name: str) -> dict[str, str]:
+    table: dict[str, list[str]] = {}
+    for entry in VOCABULARIES[name]:
+        table.setdefault(vocab_key(entry), []).append(entry)
+    return {k: v[0] for k, v in table.items() if len(v) == 1}  # ambiguous folds: no repair
+
+
+def canonical(vocabulary: str, text: str) -> str | None:
+    """The vocabulary entry whose folded form equals the folded text, if exactly one."""
+    return _by_fold(vocabulary).get(vocab_key(text))
+
+
+def vocab_key(text: str) -> str:
+    """Folded, letters only: OCR merges words ('ViệtNam') and drops hyphens."""
+    return "".join(c for c in fold(text) if c.isalnum())

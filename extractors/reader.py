@@ -1,0 +1,48 @@
+"""One form read end to end: lines → labelled raw values → normalised drafts → reviewed
+fields. Every form module calls this with its own `FormSpec`."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from extractors.confidence import ConfidenceFn, FieldEvidence, heuristic_confidence
+from extractors.engine import RawField, read_form
+from extractors.form_spec import FormSpec
+from extractors.layout import Line, document_lines, union_bbox
+from extractors.normalise import NORMALISERS
+from extractors.review import Drafts, FieldDraft, review
+from pipeline.config import Settings
+from pipeline.models import FieldValue, PageText
+from pipeline.textnorm import clean
+
+
+def draft_field(raw: RawField, normaliser: str) -> FieldDraft:
+    """Normalise one raw value and gather the evidence its confidence is computed from."""
+    text = clean(raw.raw)
+    if not raw.tokens:
+        return FieldDraft(raw.key, None, None, page=raw.page, issues=["blank"],
+                          evidence=FieldEvidence(label_score=raw.label_score, blank=True))
+    result = NORMALISERS[normaliser](text)
+    confs = [t.confidence for t in raw.tokens]
+    evidence = FieldEvidence(
+        ocr_min=min(confs), ocr_mean=sum(confs) / len(confs), n_tokens=len(confs),
+        label_score=raw.label_score, parsed=result.value is not None, clean=result.clean,
+        repaired=result.repaired, wrapped=raw.wrapped)
+    return FieldDraft(raw.key, result.value, text, page=raw.page,
+                      bbox=union_bbox([t.bbox for t in raw.tokens]),
+                      issues=list(result.issues), evidence=evidence)
+
+
+def read_drafts(lines: list[Line], spec: FormSpec,
+                page_widths: dict[int, int] | None = None) -> Drafts:
+    by_key = {f.key: f for f in spec.fields if f.key is not None}
+    raws = read_form(lines, spec, page_widths)
+    return {key: draft_field(raw, by_key[key].normaliser) for key, raw in raws.items()}
+
+
+def extract_form(pages: list[PageText], spec: FormSpec, settings: Settings, *,
+                 today: date | None = None,
+                 confidence_fn: ConfidenceFn = heuristic_confidence) -> dict[str, FieldValue]:
+    lines = document_lines(pages)
+    drafts = read_drafts(lines, spec, {p.page: p.width for p in pages})
+    return review(drafts, spec, settings, today=today, confidence_fn=confidence_fn)

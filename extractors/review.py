@@ -1,0 +1,161 @@
+"""Cross-checks between fields and the first review rule (auto-accept or flag).
+
+A cross-check that holds is strong evidence both fields were read right (the date of birth
+in figures and in words are read independently); one that fails means at least one is wrong,
+so both lose confidence and carry the issue. Rules are named; forms choose which apply to
+which keys (`FormSpec.cross_checks`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from importlib import resources
+
+from extractors.confidence import ConfidenceFn, FieldEvidence, heuristic_confidence
+from extractors.form_spec import CrossCheck, FormSpec
+from extractors.normalise.identity import id_consistency_issues
+from pipeline.config import Settings
+from pipeline.models import BBox, DocType, FieldState, FieldValue
+
+
+@dataclass(slots=True)
+class FieldDraft:
+    """A field between reading and review: value plus the evidence for its confidence."""
+
+    key: str
+    value: str | int | None
+    raw: str | None
+    page: int | None = None
+    bbox: BBox | None = None
+    issues: list[str] = field(default_factory=list)
+    evidence: FieldEvidence = field(default_factory=FieldEvidence)
+    found: bool = True  # its label was on the page
+
+
+Drafts = dict[str, FieldDraft]
+
+
+def _date(value: object) -> date | None:
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _year(value: object) -> int | None:
+    if isinstance(value, int):
+        return value
+    d = _date(value)
+    return d.year if d else None
+
+
+def _mark(drafts: Drafts, keys: tuple[str, ...], ok: bool, issue: str) -> None:
+    for k in keys:
+        d = drafts.get(k)
+        if d is None or d.value is None:
+            continue
+        if ok:
+            d.evidence.agreements += 1
+        else:
+            d.evidence.disagreements += 1
+            if issue not in d.issues:
+                d.issues.append(issue)
+
+
+def check_dates_agree(drafts: Drafts, check: CrossCheck, today: date) -> None:
+    a, b = (drafts.get(k) for k in check.keys)
+    if a and b and a.value is not None and b.value is not None:
+        _mark(drafts, check.keys, a.value == b.value, check.issue or "dates_disagree")
+
+
+def check_id_consistent(drafts: Drafts, check: CrossCheck, today: date) -> None:
+    id_key, dob_key, gender_key = check.keys
+    pid = drafts.get(id_key)
+    if pid is None or not isinstance(pid.value, str) or len(pid.value) != 12:
+        return
+    dob, gender = drafts.get(dob_key), drafts.get(gender_key)
+    issues = id_consistency_issues(pid.value, _year(dob.value) if dob else None,
+                                   gender.value if gender and isinstance(gender.value, str)
+                                   else None)
+    for issue in issues:
+        _mark(drafts, (id_key,), False, issue)
+    if "id_dob_mismatch" not in issues and dob and dob.value is not None:
+        _mark(drafts, (id_key,), True, "")
+    if "id_sex_mismatch" not in issues and gender and gender.value is not None:
+        _mark(drafts, (id_key,), True, "")
+
+
+def check_year_before(drafts: Drafts, check: CrossCheck, today: date) -> None:
+    """A parent's birth year comes before the child's birth (only the year is flagged)."""
+    year_key, date_key = check.keys
+    y, d = drafts.get(year_key), drafts.get(date_key)
+    if y and d and _year(y.value) is not None and _year(d.value) is not None:
+        if _year(y.value) >= _year(d.value):  # type: ignore[operator]
+            _mark(drafts, (year_key,), False, check.issue or "birth_year_not_before_child")
+
+
+def check_not_before(drafts: Drafts, check: CrossCheck, today: date) -> None:
+    later_key, earlier_key = check.keys
+    later, earlier = drafts.get(later_key), drafts.get(earlier_key)
+    if later and earlier:
+        a, b = _date(later.value), _date(earlier.value)
+        if a and b and a < b:
+            _mark(drafts, (later_key,), False, check.issue or "date_order")
+
+
+def check_not_future(drafts: Drafts, check: CrossCheck, today: date) -> None:
+    for key in check.keys:
+        d = drafts.get(key)
+        if d is None:
+            continue
+        when = _date(d.value)
+        year = d.value if isinstance(d.value, int) else None
+        if (when and when > today) or (year and year > today.year):
+            _mark(drafts, (key,), False, check.issue or "date_in_future")
+
+
+RULES: dict[str, Callable[[Drafts, CrossCheck, date], None]] = {
+    "dates_agree": check_dates_agree,
+    "id_consistent": check_id_consistent,
+    "year_before": check_year_before,
+    "not_before": check_not_before,
+    "not_future": check_not_future,
+}
+
+
+@cache
+def identity_fields(doc_type: DocType) -> frozenset[str]:
+    text = resources.files("extractors.data").joinpath("identity_fields.json").read_text("utf-8")
+    return frozenset(json.loads(text).get(doc_type.value, []))
+
+
+def review(drafts: Drafts, spec: FormSpec, settings: Settings, *, today: date | None = None,
+           confidence_fn: ConfidenceFn = heuristic_confidence) -> dict[str, FieldValue]:
+    """Cross-checks, confidence and state for every field the form declares, in its order."""
+    today = today or date.today()
+    for check in spec.cross_checks:
+        RULES[check.rule](drafts, check, today)
+    identity = identity_fields(spec.doc_type)
+    out: dict[str, FieldValue] = {}
+    for key in spec.keys:
+        d = drafts.get(key)
+        if d is None or not d.found:
+            out[key] = FieldValue(value=None, raw=None, confidence=0.0,
+                                  state=FieldState.flagged, issues=["missing"])
+            continue
+        conf = confidence_fn(d.evidence)
+        threshold = (settings.identity_auto_accept_confidence if key in identity
+                     else settings.auto_accept_confidence)
+        issues = list(d.issues)
+        state = FieldState.auto if conf >= threshold else FieldState.flagged
+        if state is FieldState.flagged:
+            issues.append("low_confidence")
+        out[key] = FieldValue(value=d.value, raw=d.raw, confidence=conf, page=d.page,
+                              bbox=d.bbox, state=state, issues=issues)
+    return out
