@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import IntEnum
 
 
@@ -33,6 +34,11 @@ class SohoaError(Exception):
             self.stage = stage
         if hint is not None:
             self.hint = hint
+
+    @property
+    def code(self) -> str:
+        """Machine-readable reason, e.g. `encrypted_pdf`: what record `issues` carry."""
+        return re.sub(r"(?<!^)(?=[A-Z])", "_", type(self).__name__).lower()
 
     def __str__(self) -> str:
         where = f"{self.filename}: " if self.filename else ""

@@ -50,6 +50,7 @@ class MediaType(str, Enum):
     tiff = "image/tiff"
     png = "image/png"
     jpeg = "image/jpeg"
+    unknown = "application/octet-stream"  # only on rejected records: not a supported type
 
 
 # --- internal hand-off between stages -------------------------------------------------
@@ -145,6 +146,10 @@ class Record(BaseModel):
     fields: dict[str, FieldValue] = Field(default_factory=dict)
     persons: list[PersonLink] = Field(default_factory=list)
     issues: list[str] = Field(default_factory=list)
+    # extensions (optional keys, allowed by the contract)
+    rejected_stage: str | None = None  # the stage that rejected the document
+    rejected_reason: str | None = None  # for people: what is wrong and what to do
+    pipeline_version: str | None = None  # code version that produced the record
 
     def to_json_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json", by_alias=True)
@@ -167,7 +172,8 @@ def record_id_for(sha256: str) -> str:
 
 class Outcome(str, Enum):
     processed = "processed"  # a record was produced (any status, incl. rejected)
-    duplicate = "duplicate"  # same bytes as a document already processed
+    duplicate = "duplicate"  # same bytes as another document, under another name
+    unchanged = "unchanged"  # rerun: these bytes under this name were already processed
     failed = "failed"  # a stage raised; the original is kept and marked
 
 
@@ -197,12 +203,12 @@ class BatchSummary(BaseModel):
     seconds: float = 0.0
 
     def count(self) -> dict[str, int]:
-        c = {"verified": 0, "needs_review": 0, "rejected": 0, "failed": 0, "duplicate": 0}
+        """Documents per outcome; processed ones are split by record status."""
+        c = {"verified": 0, "needs_review": 0, "rejected": 0, "failed": 0, "duplicate": 0,
+             "unchanged": 0}
         for it in self.items:
-            if it.outcome == Outcome.failed:
-                c["failed"] += 1
-            elif it.outcome == Outcome.duplicate:
-                c["duplicate"] += 1
-            elif it.status is not None:
+            if it.outcome == Outcome.processed and it.status is not None:
                 c[it.status.value] += 1
+            elif it.outcome != Outcome.processed:
+                c[it.outcome.value] += 1
         return c

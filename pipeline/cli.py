@@ -1,0 +1,202 @@
+"""The `sohoa` command. Errors from the one hierarchy become exit codes here and only here."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from pipeline.config import Settings, get_settings
+from pipeline.errors import ExitCode, SohoaError
+from pipeline.models import BatchItem, BatchSummary
+
+app = typer.Typer(help="SoHoa: scanned Vietnamese civil-status and land records → verified "
+                       "digital records.", no_args_is_help=True, pretty_exceptions_enable=False)
+console = Console(stderr=True)
+out = Console()
+
+
+def _fail(err: SohoaError) -> None:
+    console.print(f"[red]error:[/red] {err}")
+    raise typer.Exit(int(err.exit_code))
+
+
+def run_with_progress(source: str, out_dir: Path | None, settings: Settings, *,
+                      registry: Path | None = None, reprocess: bool = False,
+                      engine: str = "local") -> BatchSummary:
+    """Run a batch showing a live progress bar (on stderr) and return its summary."""
+    from pipeline.batch import run_batch
+
+    if engine == "prefect":
+        from flows.batch import batch_flow
+
+        return BatchSummary.model_validate(batch_flow(
+            source, str(out_dir) if out_dir else None, str(registry) if registry else None,
+            reprocess))
+    columns = (TextColumn("[progress.description]{task.description}"), BarColumn(),
+               MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("{task.fields[last]}"))
+    with Progress(*columns, console=console, transient=False) as progress:
+        task = progress.add_task("receiving", total=None, last="")
+
+        def planned(inputs: int, to_process: int) -> None:
+            progress.update(task, description=f"processing ({inputs} files)", total=to_process,
+                            completed=0)
+
+        def item(it: BatchItem) -> None:
+            state = it.status.value if it.status else it.outcome.value
+            progress.update(task, advance=1, last=f"{it.filename}: {state}")
+
+        return run_batch(source, out_dir, settings, registry=registry, reprocess=reprocess,
+                         on_planned=planned, on_item=item)
+
+
+@app.command()
+def process(
+    input: Annotated[str, typer.Argument(help="a file, a folder, or s3://bucket/prefix")],
+    out_dir: Annotated[Path, typer.Option("--out", help="where <stem>.json and summary.json go")],
+    registry: Annotated[Path | None, typer.Option(help="citizen registry CSV to link to")] = None,
+    reprocess: Annotated[bool, typer.Option(help="re-read documents already processed")] = False,
+    engine: Annotated[str, typer.Option(help="local (no server) or prefect (run the flow)")]
+    = "local",
+) -> None:
+    """Process a batch of scans into records (exit 0 even if some documents are rejected)."""
+    from pipeline.summary_report import print_summary
+
+    settings = get_settings()
+    if registry is not None:
+        _warn_registry(registry)
+    try:
+        summary = run_with_progress(input, out_dir, settings, registry=registry,
+                                    reprocess=reprocess, engine=engine)
+    except SohoaError as err:
+        _fail(err)
+    print_summary(summary, console)
+    console.print(f"Records in [bold]{out_dir}[/bold]; summary in {out_dir / 'summary.json'}")
+
+
+def _warn_registry(registry: Path) -> None:
+    if not registry.is_file():
+        _fail(SohoaError("registry file not found", filename=str(registry), stage="registry",
+                         hint="give the path of a registry.csv"))
+    console.print("[yellow]note:[/yellow] linking persons to the registry is not built yet "
+                  "(issue 5); records are written with an empty `persons` list.")
+
+
+@app.command()
+def demo(
+    out_dir: Annotated[Path | None, typer.Option("--out", help="default: <data dir>/demo-out")]
+    = None,
+) -> None:
+    """Run the whole path on the bundled samples with embedded defaults."""
+    from pipeline.summary_report import print_summary
+    from samples import bundled_corpus
+
+    settings = get_settings()
+    corpus = bundled_corpus()
+    target = out_dir or settings.data_dir / "demo-out"
+    console.print(f"Processing the bundled samples in {corpus} (data folder {settings.data_dir})")
+    try:
+        summary = run_with_progress(str(corpus), target, settings)
+    except SohoaError as err:
+        _fail(err)
+    print_summary(summary, console)
+    _demo_scores(corpus, target)
+    verified = [it for it in summary.items if it.status and it.status.value == "verified"]
+    console.print(f"\nRecords: {target}/<file>.json · summary: {target / 'summary.json'}\n"
+                  f"Originals and records: {settings.effective_store_url} · index: "
+                  f"{settings.effective_database_url}")
+    if verified:
+        console.print(f"Look at a verified record: [bold]sohoa show {verified[0].record_id}[/bold]")
+
+
+def _demo_scores(corpus: Path, pred: Path) -> None:
+    from evaluation.cli import score_and_report
+
+    try:
+        score_and_report(corpus, pred, console=console, brief=True)
+    except SohoaError as err:
+        console.print(f"[yellow]scores not available:[/yellow] {err}")
+
+
+@app.command()
+def show(record: Annotated[str, typer.Argument(help="record id, source sha256 or filename")],
+         ) -> None:
+    """Print a stored record (JSON, as in the record format)."""
+    from pipeline.batch import open_context
+    from pipeline.document import load_record
+
+    ctx = open_context(get_settings())
+    try:
+        row = ctx.index.find(record)
+        out.print_json(load_record(row.record_id, ctx).to_json())
+    except SohoaError as err:
+        _fail(err)
+
+
+@app.command()
+def schema(
+    check: Annotated[bool, typer.Option(help="fail if the committed schema is stale")] = False,
+) -> None:
+    """Write (or check) the record format's JSON Schema, generated from the data model."""
+    from pipeline.schema import SCHEMA_PATH, record_schema_text
+
+    text = record_schema_text()
+    if check:
+        if not SCHEMA_PATH.exists() or SCHEMA_PATH.read_text(encoding="utf-8") != text:
+            console.print(f"[red]{SCHEMA_PATH} is stale[/red]: run `sohoa schema`")
+            raise typer.Exit(1)
+        return
+    SCHEMA_PATH.write_text(text, encoding="utf-8")
+    console.print(f"wrote {SCHEMA_PATH}")
+
+
+@app.command("batch")
+def batch_status(batch_id: Annotated[str | None, typer.Argument()] = None) -> None:
+    """Show a batch's summary (the latest batch when no id is given)."""
+    from pipeline.batch import open_context
+    from pipeline.storage import keys
+    from pipeline.summary_report import print_summary
+
+    ctx = open_context(get_settings())
+    try:
+        bid = batch_id or ctx.index.latest_batch_id()
+        summary = BatchSummary.model_validate_json(ctx.store.get_bytes(keys.batch_summary_key(bid)))
+    except SohoaError as err:
+        _fail(err)
+    print_summary(summary, out)
+
+
+def _register_subcommands() -> None:
+    try:
+        from samples.cli import generate_app
+    except ImportError:
+        pass
+    else:
+        app.add_typer(generate_app, name="generate", help="Generate synthetic corpora and registries.")
+    try:
+        from evaluation.cli import eval_command
+    except ImportError:
+        pass
+    else:
+        app.command("eval")(eval_command)
+
+
+_register_subcommands()
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        app()
+    except SohoaError as err:
+        console.print(f"[red]error:[/red] {err}")
+        sys.exit(int(err.exit_code))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,198 @@
+"""The stages of one document: receive (hash, keep the original), then process the stored
+original (pages → OCR → extract → record). Each is `f(input, context) -> output` and knows
+nothing of Prefect; the batch runner and the Prefect flows compose them."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import time
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from extractors import Extraction, extract_document
+from pipeline import __version__
+from pipeline.config import Settings
+from pipeline.errors import InputError, SohoaError
+from pipeline.index import Index
+from pipeline.intake import sha256_file, sniff_media_type
+from pipeline.models import (
+    DocType,
+    FieldState,
+    MediaType,
+    PageText,
+    Record,
+    RecordStatus,
+    ScanFile,
+    Source,
+    record_id_for,
+)
+from pipeline.ocr import ocr_rendered_page
+from pipeline.pages import RenderedPage, load_pages
+from pipeline.sources import InputRef, fetch
+from pipeline.storage import ObjectStore, keys
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Context:
+    """What every stage needs: live handles stay here, stage inputs/outputs are data."""
+
+    settings: Settings
+    store: ObjectStore
+    index: Index
+    page_pool: Executor | None = None  # shared OCR pool: caps concurrent Tesseract processes
+
+
+class Received(BaseModel):
+    """An input whose bytes are hashed and kept. `scan` is None when the type is unknown."""
+
+    ref: InputRef
+    sha256: str
+    size: int
+    original_key: str
+    scan: ScanFile | None = None
+    error_stage: str | None = None
+    error_code: str | None = None
+    error: str | None = None
+
+
+def receive(ref: InputRef, ctx: Context) -> Received:
+    """Hash the bytes and keep the original immutably under its hash, *before* judging it:
+    nothing is lost, even a file that turns out not to be a document."""
+    with tempfile.TemporaryDirectory(prefix="sohoa-rx-") as tmp:
+        local = fetch(ref, Path(tmp), ctx.settings)
+        size = local.stat().st_size
+        sha = sha256_file(local)
+        key = keys.original_key(sha)
+        ctx.store.put_if_absent(key, local)
+        received = Received(ref=ref, sha256=sha, size=size, original_key=key)
+        try:
+            if size > ctx.settings.max_file_bytes:
+                raise InputError(
+                    f"file is {size} bytes, over the limit of {ctx.settings.max_file_bytes}",
+                    filename=ref.filename, hint="split the scan or raise SOHOA_MAX_FILE_BYTES")
+            with local.open("rb") as fh:
+                head = fh.read(4096)
+            media_type = sniff_media_type(head, ref.filename)
+        except InputError as err:
+            received.error_stage, received.error_code = err.stage, err.code
+            received.error = _reason(err)
+            return received
+    received.scan = ScanFile(filename=ref.filename, sha256=sha, size=size,
+                             media_type=media_type, original_key=key)
+    return received
+
+
+def process_original(rx: Received, ctx: Context) -> Record:
+    """From a kept original to a stored, indexed record. Bad input ends as a `rejected`
+    record naming the stage and the reason; other errors propagate (the batch marks them)."""
+    if rx.scan is None:
+        record = rejected_record(rx, rx.error_stage or "intake", rx.error_code or "input_error",
+                                 rx.error or "unreadable")
+    else:
+        try:
+            record = _read_document(rx.scan, ctx)
+        except InputError as err:
+            record = rejected_record(rx, err.stage, err.code, _reason(err))
+    save_record(record, ctx)
+    return record
+
+
+def _read_document(scan: ScanFile, ctx: Context) -> Record:
+    with tempfile.TemporaryDirectory(prefix="sohoa-doc-") as tmp:
+        workdir = Path(tmp)
+        local = workdir / ("original" + _suffix(scan.media_type))
+        ctx.store.download(scan.original_key, local)
+        try:
+            rendered = load_pages(local, scan.media_type, ctx.settings, workdir)
+        except InputError as err:
+            err.filename = scan.filename
+            raise
+        pages = ocr_pages(rendered, ctx)
+    extraction = extract_document(pages, ctx.settings)
+    return build_record(scan, len(rendered), extraction)
+
+
+def ocr_pages(rendered: list[RenderedPage], ctx: Context) -> list[PageText]:
+    """OCR every page (a page with a real text layer skips Tesseract) through the shared
+    pool, so a batch never runs more Tesseract processes than `ocr_workers`."""
+    if ctx.page_pool is None:
+        return [ocr_rendered_page(p, ctx.settings) for p in rendered]
+    futures = [ctx.page_pool.submit(ocr_rendered_page, p, ctx.settings) for p in rendered]
+    return [f.result() for f in futures]
+
+
+def build_record(scan: ScanFile, n_pages: int, extraction: Extraction) -> Record:
+    fields = extraction.fields
+    issues = list(extraction.issues)
+    if extraction.doc_type == DocType.unknown:
+        status = RecordStatus.rejected
+        if not issues:
+            issues.append("unsupported_document")
+    elif not fields:  # a known form whose extractor is not built: a person must read it
+        status = RecordStatus.needs_review
+        if not issues:
+            issues.append("extractor_not_available")
+    elif any(f.state == FieldState.flagged for f in fields.values()):
+        status = RecordStatus.needs_review
+    else:
+        status = RecordStatus.verified
+    return Record(
+        record_id=record_id_for(scan.sha256),
+        source=Source(filename=scan.filename, sha256=scan.sha256, pages=n_pages,
+                      media_type=scan.media_type),
+        doc_type=extraction.doc_type, status=status, fields=fields, issues=issues,
+        pipeline_version=__version__,
+    )
+
+
+def rejected_record(rx: Received, stage: str, code: str, reason: str) -> Record:
+    media = rx.scan.media_type if rx.scan else MediaType.unknown
+    return Record(
+        record_id=record_id_for(rx.sha256),
+        source=Source(filename=rx.ref.filename, sha256=rx.sha256, pages=0, media_type=media),
+        doc_type=DocType.unknown, status=RecordStatus.rejected,
+        issues=[code], rejected_stage=stage, rejected_reason=reason,
+        pipeline_version=__version__,
+    )
+
+
+def save_record(record: Record, ctx: Context) -> str:
+    """Store the record under its id and index it: both idempotent, so a rerun overwrites
+    the same record rather than adding one."""
+    key = keys.record_key(record.record_id)
+    ctx.store.put_bytes(key, record.to_json().encode("utf-8"), content_type="application/json")
+    ctx.index.upsert_record(record, key, __version__, stage=record.rejected_stage,
+                            reason=record.rejected_reason)
+    return key
+
+
+def load_record(record_id: str, ctx: Context) -> Record:
+    return Record.from_json(ctx.store.get_bytes(keys.record_key(record_id)))
+
+
+def write_output(record: Record, out_dir: Path, stem: str) -> Path:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"{stem}.json"
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(record.to_json(), encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def _reason(err: SohoaError) -> str:
+    return f"{err.message} ({err.hint})" if err.hint else err.message
+
+
+def _suffix(media_type: MediaType) -> str:
+    return {MediaType.pdf: ".pdf", MediaType.tiff: ".tif", MediaType.png: ".png",
+            MediaType.jpeg: ".jpg"}[media_type]
+
+
+def elapsed(start: float) -> float:
+    return round(time.perf_counter() - start, 3)

@@ -1,0 +1,150 @@
+"""A whole batch through the real stages (Tesseract, sandboxed PDF rendering, store, index),
+on the embedded defaults and on S3 (SeaweedFS) + PostgreSQL: good scans become records, bad
+input is rejected with file, stage and reason while its original is kept, the same bytes never
+make a second record, and a rerun processes only what is missing."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+import bad_files
+from pipeline.batch import open_context, run_batch
+from pipeline.config import Settings
+from pipeline.index.schema import DocumentRow
+from pipeline.models import Outcome, Record
+from pipeline.storage import keys
+from samples import bundled_corpus
+
+GOOD = ("birth_0002.jpg", "birth_0003.pdf")  # a clean JPEG scan; a PDF with a real text layer
+BAD = {
+    "empty.pdf": ("intake", "empty_file"),
+    "random.bin": ("intake", "unsupported_format"),
+    "letter.docx": ("intake", "unsupported_format"),
+    "truncated.pdf": ("pages", "corrupt_document"),
+    "locked.pdf": ("pages", "encrypted_pdf"),
+    "bomb.png": ("pages", "image_too_large"),
+    "huge_page.pdf": ("pages", "image_too_large"),
+}
+
+
+def make_inputs(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in GOOD:
+        shutil.copy(bundled_corpus() / name, folder / name)
+    shutil.copy(bundled_corpus() / GOOD[0], folder / "copy_of_birth_0002.jpg")
+    pdf = (bundled_corpus() / GOOD[1]).read_bytes()
+    (folder / "empty.pdf").write_bytes(b"")
+    (folder / "random.bin").write_bytes(bad_files.random_bytes())
+    (folder / "letter.docx").write_bytes(bad_files.docx())
+    (folder / "truncated.pdf").write_bytes(pdf[: len(pdf) // 3])
+    (folder / "locked.pdf").write_bytes(bad_files.encrypted_pdf(b"matkhau"))
+    (folder / "bomb.png").write_bytes(bad_files.bomb_png())
+    (folder / "huge_page.pdf").write_bytes(bad_files.huge_page_pdf())
+    return folder
+
+
+def documents_in_index(settings: Settings) -> int:
+    ctx = open_context(settings)
+    with ctx.index.engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(DocumentRow)).scalar_one()
+
+
+def limited(settings: Settings) -> Settings:
+    """Small sandbox limits so the hostile PDF trips them quickly."""
+    return settings.model_copy(update={"render_timeout_s": 20.0, "render_memory_mb": 1024,
+                                       "max_page_pixels": 60_000_000})
+
+
+def check_batch(settings: Settings, source: str, out: Path) -> None:
+    summary = run_batch(source, out, settings)
+    items = {Path(it.filename).name: it for it in summary.items}
+    assert summary.documents == len(GOOD) + 1 + len(BAD)
+
+    for name, (stage, code) in BAD.items():
+        item = items[name]
+        assert item.status is not None and item.status.value == "rejected", (name, item)
+        assert item.stage == stage, (name, item)
+        assert item.reason, name
+        record = Record.from_json((out / f"{Path(name).stem}.json").read_text())
+        assert record.issues == [code], (name, record.issues)
+        assert record.rejected_reason, name
+
+    for name in GOOD:
+        record = Record.from_json((out / f"{Path(name).stem}.json").read_text())
+        assert record.doc_type.value == "birth_certificate", name
+        assert record.fields["full_name"].value, name
+    copy = items["copy_of_birth_0002.jpg"]
+    assert copy.outcome == Outcome.duplicate and copy.duplicate_of.endswith("birth_0002.jpg")
+    assert copy.record_id == items["birth_0002.jpg"].record_id
+    assert json.loads((out / "copy_of_birth_0002.json").read_text())["record_id"] == copy.record_id
+
+    # every original is kept, bad ones included
+    ctx = open_context(settings)
+    for item in summary.items:
+        assert item.sha256 and ctx.store.exists(keys.original_key(item.sha256)), item.filename
+    n_docs = documents_in_index(settings)
+    assert n_docs == len(GOOD) + len(BAD)  # the copy made no second record
+
+    # a rerun processes nothing and duplicates nothing
+    again = run_batch(source, out, settings)
+    assert {it.outcome for it in again.items} <= {Outcome.unchanged, Outcome.duplicate}
+    assert again.counts["unchanged"] == len(GOOD) + len(BAD)
+    assert documents_in_index(settings) == n_docs
+    summary_json = json.loads((out / "summary.json").read_text())
+    assert summary_json["batch_id"] == again.batch_id
+
+
+def test_batch_on_embedded_defaults(settings: Settings, tmp_path: Path) -> None:
+    inputs = make_inputs(tmp_path / "in")
+    check_batch(limited(settings), str(inputs), tmp_path / "out")
+
+
+@pytest.mark.s3
+@pytest.mark.postgres
+def test_batch_on_s3_and_postgresql(s3_settings: Settings, postgres_url: str, seaweedfs,
+                                    tmp_path: Path) -> None:
+    from pipeline.storage import minio_client
+
+    settings = limited(s3_settings.model_copy(update={"database_url": postgres_url}))
+    inputs = make_inputs(tmp_path / "in")
+    client = minio_client(settings)
+    bucket = "sohoa-incoming"
+    if not client.bucket_exists(bucket):
+        client.make_bucket(bucket)
+    prefix = f"scans-{tmp_path.name}"
+    for path in inputs.iterdir():
+        client.fput_object(bucket, f"{prefix}/{path.name}", str(path))
+    check_batch(settings, f"s3://{bucket}/{prefix}", tmp_path / "out")
+
+
+def test_a_crash_midway_is_resumed_without_duplicates(settings: Settings, tmp_path: Path,
+                                                      monkeypatch) -> None:
+    """A document whose processing dies is marked failed; the rerun processes only it."""
+    import pipeline.batch as batch
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for name in GOOD:
+        shutil.copy(bundled_corpus() / name, inputs / name)
+    real = batch.process_original
+
+    def crash_on_jpeg(rx, ctx):
+        if rx.ref.filename.endswith(".jpg"):
+            raise RuntimeError("worker killed")
+        return real(rx, ctx)
+
+    monkeypatch.setattr(batch, "process_original", crash_on_jpeg)
+    first = run_batch(str(inputs), tmp_path / "out", settings)
+    failed = [it for it in first.items if it.outcome == Outcome.failed]
+    assert [Path(it.filename).name for it in failed] == ["birth_0002.jpg"]
+    assert failed[0].stage == "process" and "worker killed" in failed[0].reason
+    monkeypatch.setattr(batch, "process_original", real)
+    second = run_batch(str(inputs), tmp_path / "out", settings)
+    outcomes = {Path(it.filename).name: it.outcome for it in second.items}
+    assert outcomes == {"birth_0002.jpg": Outcome.processed, "birth_0003.pdf": Outcome.unchanged}
+    assert documents_in_index(settings) == 2
