@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from pipeline.config import Settings, get_settings
-from pipeline.errors import ExitCode, SohoaError
+from pipeline.errors import SohoaError
 from pipeline.models import BatchItem, BatchSummary
 
 app = typer.Typer(help="SoHoa: scanned Vietnamese civil-status and land records → verified "
@@ -172,18 +172,11 @@ def batch_status(batch_id: Annotated[str | None, typer.Argument()] = None) -> No
 
 
 def _register_subcommands() -> None:
-    try:
-        from samples.cli import generate_app
-    except ImportError:
-        pass
-    else:
-        app.add_typer(generate_app, name="generate", help="Generate synthetic corpora and registries.")
-    try:
-        from evaluation.cli import eval_command
-    except ImportError:
-        pass
-    else:
-        app.command("eval")(eval_command)
+    from evaluation.cli import eval_command
+    from samples.cli import generate_app
+
+    app.add_typer(generate_app, name="generate", help="Generate synthetic corpora and registries.")
+    app.command("eval")(eval_command)
 
 
 _register_subcommands()

@@ -5,7 +5,6 @@ data folder (local-folder store, SQLite index)."""
 from __future__ import annotations
 
 import os
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +67,7 @@ class Settings(BaseSettings):
         return tuple(sources)
 
     @model_validator(mode="after")
-    def _resolve(self) -> "Settings":
+    def _resolve(self) -> Settings:
         self.data_dir = self.data_dir.expanduser().resolve()
         if self.s3_access_key is None and os.environ.get("AWS_ACCESS_KEY_ID"):
             self.s3_access_key = SecretStr(os.environ["AWS_ACCESS_KEY_ID"])

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 import tempfile
-import time
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
@@ -192,7 +191,3 @@ def _reason(err: SohoaError) -> str:
 def _suffix(media_type: MediaType) -> str:
     return {MediaType.pdf: ".pdf", MediaType.tiff: ".tif", MediaType.png: ".png",
             MediaType.jpeg: ".jpg"}[media_type]
-
-
-def elapsed(start: float) -> float:
-    return round(time.perf_counter() - start, 3)

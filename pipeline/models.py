@@ -158,7 +158,7 @@ class Record(BaseModel):
         return self.model_dump_json(by_alias=True, indent=2)
 
     @classmethod
-    def from_json(cls, text: str | bytes) -> "Record":
+    def from_json(cls, text: str | bytes) -> Record:
         return cls.model_validate_json(text)
 
 

@@ -25,7 +25,7 @@ class RenderedPage(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     page: int  # 1-based
-    image_path: str
+    image_path: str | None  # None for a PDF page whose real text layer made OCR unneeded
     dpi: int
     width: int
     height: int
@@ -57,7 +57,7 @@ def page_text_from_layer(msg: dict[str, Any]) -> tuple[PageText | None, str]:
     """The renderer's raw words → (PageText if the layer is real Vietnamese, status)."""
     words = [(clean(w["text"]), w["bbox"]) for w in msg.get("words", [])]
     words = [(t, b) for t, b in words if t]
-    status = classify_text_layer([t for t, _ in words])
+    status = msg.get("text_layer_status") or classify_text_layer([t for t, _ in words])
     if status != "real":
         return None, status
     w_max, h_max = msg["width"], msg["height"]

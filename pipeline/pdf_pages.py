@@ -1,29 +1,36 @@
 """PDF → page images (+ the PDF's own words), parsed and rendered in a sandboxed child.
 
-The parent (`render_pdf`) starts one child per PDF (`python -m pipeline.pdf_pages`); the
-child caps its memory, opens the PDF with pypdfium2, renders every page at the configured
+The parent (`render_pdf`) hands each PDF to a warm sandbox child (`python -m
+pipeline.pdf_pages --serve`, see `pipeline.sandbox.WarmPool`); the child, memory-capped,
+opens the PDF with pypdfium2 and, for pages that have characters, reads words with
+pdfplumber. A page whose text layer is real Vietnamese needs no OCR, so it is not rendered
+at all (its boxes are still in pixels at the configured DPI; the page image is a derived
+artefact, re-creatable from the original). Every other page is rendered at the configured
 DPI to an uncompressed PNM in the work folder (20x faster to write than PNG and read
-natively by Tesseract; grey pages as PGM, colour pages - seals - as PPM) and, only for
-pages that have characters, reads words with pdfplumber. The child imports nothing heavy
-beyond pypdfium2 and numpy, so it starts in ~0.1 s.
+natively by Tesseract; grey pages as PGM, colour pages - seals - as PPM).
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import math
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline import sandbox
 from pipeline.errors import CorruptDocument, EncryptedPdf, ImageTooLarge, ResourceLimitExceeded
+from pipeline.text_layer import classify_text_layer
+from pipeline.textnorm import clean
 
 if TYPE_CHECKING:
     import numpy as np
 
     from pipeline.config import Settings
     from pipeline.pages import RenderedPage
+
+_POOL = sandbox.WarmPool("pipeline.pdf_pages")
 
 _ERRORS = {
     "encrypted": EncryptedPdf, "corrupt": CorruptDocument, "too_large": ImageTooLarge,
@@ -42,8 +49,8 @@ def render_pdf(path: Path, settings: Settings, workdir: Path) -> list[RenderedPa
            "max_pages": settings.max_pages, "max_page_pixels": settings.max_page_pixels,
            "memory_mb": settings.render_memory_mb}
     pages: list[RenderedPage] = []
-    messages = sandbox.run_module("pipeline.pdf_pages", [json.dumps(job)],
-                                  timeout_s=settings.render_timeout_s, filename=path.name)
+    messages = _POOL.run(job, memory_mb=settings.render_memory_mb,
+                         timeout_s=settings.render_timeout_s, filename=path.name)
     with contextlib.closing(messages):
         for msg in messages:
             if "error" in msg:
@@ -53,7 +60,7 @@ def render_pdf(path: Path, settings: Settings, workdir: Path) -> list[RenderedPa
             if "page" in msg:
                 text_layer, status = page_text_from_layer(msg)
                 pages.append(RenderedPage(
-                    page=msg["page"], image_path=msg["image_path"], dpi=settings.dpi,
+                    page=msg["page"], image_path=msg.get("image_path"), dpi=settings.dpi,
                     width=msg["width"], height=msg["height"], text_layer=text_layer,
                     text_layer_status=status))
     raise ResourceLimitExceeded("the renderer ended without reporting completion",
@@ -103,9 +110,9 @@ def _display_to_user(x: float, y: float, rotation: int,
     return x0 + x, y1 - y
 
 
-def _layer_words(plumber_page: Any, pdf_page: Any, bitmap: Any) -> list[dict[str, Any]]:
-    """Words with boxes in pixels of the rendered bitmap (pdfium maps crop and rotation)."""
-    conv = bitmap.get_posconv(pdf_page)
+def _layer_words(plumber_page: Any, conv: Any) -> list[dict[str, Any]]:
+    """Words with boxes in pixels of the page rendered at the job's DPI (pdfium's position
+    converter maps crop and rotation)."""
     rotation = int(plumber_page.rotation or 0) % 360
     box = tuple(float(v) for v in plumber_page.mediabox)
     words = []
@@ -150,23 +157,47 @@ def _child(job: dict[str, Any]) -> None:
                 f"page {i + 1} is {w_pt:.0f}x{h_pt:.0f} pt = {pixels / 1e6:.0f} Mpx at "
                 f"{dpi} DPI, more than max_page_pixels={job['max_page_pixels']}")})
             return
-        bitmap = page.render(scale=scale, rev_byteorder=True, may_draw_forms=False)
-        rgb = bitmap.to_numpy()
-        image_path = write_pnm(workdir / f"page-{i + 1:04d}", rgb[:, :, :3])
+        width, height = math.ceil(page.get_width() * scale), math.ceil(page.get_height() * scale)
         words: list[dict[str, Any]] = []
+        status = "none"
         if page.get_textpage().count_chars() > 0:  # cheap test before pdfplumber
             if plumber is None:
                 import pdfplumber
                 plumber = pdfplumber.open(path)
-            words = _layer_words(plumber.pages[i], page, bitmap)
-        sandbox.emit({"page": i + 1, "dpi": dpi, "image_path": str(image_path),
-                      "width": rgb.shape[1], "height": rgb.shape[0], "words": words})
+            conv = pdfium.PdfPosConv(page, (0, 0, width, height, 0))
+            words = _layer_words(plumber.pages[i], conv)
+            status = classify_text_layer([t for t in (clean(w["text"]) for w in words) if t])
+        message = {"page": i + 1, "dpi": dpi, "width": width, "height": height,
+                   "words": words, "text_layer_status": status}
+        if status != "real":  # OCR will need the pixels
+            bitmap = page.render(scale=scale, rev_byteorder=True, may_draw_forms=False)
+            rgb = bitmap.to_numpy()
+            message["image_path"] = str(write_pnm(workdir / f"page-{i + 1:04d}", rgb[:, :, :3]))
+            message["width"], message["height"] = rgb.shape[1], rgb.shape[0]
+        sandbox.emit(message)
+    if plumber is not None:
+        plumber.close()
+    doc.close()
     sandbox.emit({"done": True})
 
 
+def _preload() -> None:
+    import numpy  # noqa: F401
+    import pdfplumber  # noqa: F401
+    import pypdfium2  # noqa: F401
+
+
 def main(argv: list[str]) -> None:
+    if argv and argv[0] == "--serve":
+        sandbox.serve(_handle, int(argv[1]), _preload)
+    else:
+        _handle(json.loads(argv[0]))
+
+
+def _handle(job: dict[str, Any]) -> None:
+    """One job, always ending in a `done` or `error` message."""
     try:
-        _child(json.loads(argv[0]))
+        _child(job)
     except MemoryError:
         sandbox.emit({"error": "limit", "message": "out of memory (render_memory_mb)"})
     except Exception as e:  # the parser may fail anywhere on a hostile file

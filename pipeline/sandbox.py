@@ -6,10 +6,17 @@ worker process that would hang the batch or get it OOM-killed. The child is a fr
 its own address space first thing (`limit_self`), and talks to the parent in JSON lines on
 stdout. The time limit applies *between* messages, so a 200-page PDF that reports each
 page gets `timeout_s` per page, while a page that hangs is stopped.
+
+Starting Python and importing the parsers costs more than parsing a one-page PDF, so
+children are kept warm (`WarmPool`): a child serves jobs (one JSON line each on stdin) one
+after another, each job ending in a `done` or `error` message. A child that times out, dies
+or reports an error is killed and never reused; healthy children retire after
+`JOBS_PER_CHILD` jobs so that memory fragmentation cannot creep up.
 """
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import resource
@@ -17,10 +24,11 @@ import selectors
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from pipeline.errors import ResourceLimitExceeded
 
@@ -39,22 +47,17 @@ def emit(message: dict[str, Any]) -> None:
     sys.stdout.flush()
 
 
-def run_module(module: str, args: list[str], *, timeout_s: float, filename: str,
-               stage: str = "pages") -> Iterator[dict[str, Any]]:
-    """Parent side: run `python -m module args...` and yield its messages as they come.
-
-    Raises ResourceLimitExceeded when no message arrives within `timeout_s`, or when the
-    child dies without a final message (killed by a signal, e.g. abort on allocation
-    failure under the memory cap). The child's exit is awaited and it is never leaked.
-    """
+def _child_env() -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = _PROJECT_ROOT + os.pathsep + env.get("PYTHONPATH", "")
     env.setdefault("OMP_THREAD_LIMIT", "1")
-    errfile = tempfile.TemporaryFile()  # a file, not a pipe: a chatty child cannot block
-    proc = subprocess.Popen(
-        [sys.executable, "-m", module, *args],
-        stdout=subprocess.PIPE, stderr=errfile, stdin=subprocess.DEVNULL, env=env,
-    )
+    return env
+
+
+def _messages(proc: subprocess.Popen[bytes], errfile: IO[bytes], *, timeout_s: float,
+              filename: str, stage: str) -> Iterator[dict[str, Any]]:
+    """The child's messages as they come; ResourceLimitExceeded when none arrives within
+    `timeout_s` or when the child dies (EOF)."""
     assert proc.stdout is not None
     sel = selectors.DefaultSelector()
     sel.register(proc.stdout, selectors.EVENT_READ)
@@ -80,11 +83,111 @@ def run_module(module: str, args: list[str], *, timeout_s: float, filename: str,
                 yield json.loads(line)
     finally:
         sel.close()
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait()
-        proc.stdout.close()
-        errfile.close()
+
+
+def run_module(module: str, args: list[str], *, timeout_s: float, filename: str,
+               stage: str = "pages") -> Iterator[dict[str, Any]]:
+    """Parent side: run `python -m module args...` once and yield its messages as they come.
+
+    Raises ResourceLimitExceeded when no message arrives within `timeout_s`, or when the
+    child dies without a final message (killed by a signal, e.g. abort on allocation
+    failure under the memory cap). The child's exit is awaited and it is never leaked.
+    """
+    errfile = tempfile.TemporaryFile()  # a file, not a pipe: a chatty child cannot block
+    proc = subprocess.Popen(
+        [sys.executable, "-m", module, *args],
+        stdout=subprocess.PIPE, stderr=errfile, stdin=subprocess.DEVNULL, env=_child_env(),
+    )
+    try:
+        yield from _messages(proc, errfile, timeout_s=timeout_s, filename=filename, stage=stage)
+    finally:
+        _stop(proc, errfile)
+
+
+def _stop(proc: subprocess.Popen[bytes], errfile: IO[bytes]) -> None:
+    if proc.poll() is None:
+        proc.kill()
+    proc.wait()
+    for stream in (proc.stdin, proc.stdout):
+        if stream is not None:
+            stream.close()
+    errfile.close()
+
+
+JOBS_PER_CHILD = 50
+
+
+class _WarmChild:
+    def __init__(self, module: str, memory_mb: int) -> None:
+        self.errfile = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", module, "--serve", str(memory_mb)],
+            stdout=subprocess.PIPE, stderr=self.errfile, stdin=subprocess.PIPE,
+            env=_child_env())
+        self.jobs = 0
+
+    def stop(self) -> None:
+        _stop(self.proc, self.errfile)
+
+
+class WarmPool:
+    """Reusable sandbox children for one module (see the module docstring)."""
+
+    def __init__(self, module: str) -> None:
+        self.module = module
+        self._idle: dict[int, list[_WarmChild]] = {}
+        self._lock = threading.Lock()
+        atexit.register(self.close)
+
+    def run(self, job: dict[str, Any], *, memory_mb: int, timeout_s: float, filename: str,
+            stage: str = "pages") -> Iterator[dict[str, Any]]:
+        """Send one job; yield its messages up to and including `done` or `error`."""
+        with self._lock:
+            idle = self._idle.setdefault(memory_mb, [])
+            child = idle.pop() if idle else None
+        if child is None or child.proc.poll() is not None:
+            child = _WarmChild(self.module, memory_mb)
+        healthy = False
+        try:
+            assert child.proc.stdin is not None
+            try:
+                child.proc.stdin.write(json.dumps(job).encode() + b"\n")
+                child.proc.stdin.flush()
+            except BrokenPipeError:
+                _raise_dead(child.proc, child.errfile, filename, stage)
+            for msg in _messages(child.proc, child.errfile, timeout_s=timeout_s,
+                                 filename=filename, stage=stage):
+                if "done" in msg:
+                    healthy = True
+                yield msg
+                if "done" in msg or "error" in msg:
+                    return
+        finally:
+            child.jobs += 1
+            if healthy and child.jobs < JOBS_PER_CHILD:
+                with self._lock:
+                    self._idle.setdefault(memory_mb, []).append(child)
+            else:
+                child.stop()
+
+    def close(self) -> None:
+        with self._lock:
+            children = [c for cs in self._idle.values() for c in cs]
+            self._idle.clear()
+        for child in children:
+            child.stop()
+
+
+def serve(handle: Callable[[dict[str, Any]], None], memory_mb: int,
+          preload: Callable[[], None] | None = None) -> None:
+    """Child side of `WarmPool`: cap memory, preload the parsers, then handle one job per
+    stdin line until stdin closes. `handle` must end every job with `done` or `error`."""
+    limit_self(memory_mb)
+    if preload is not None:
+        preload()
+    for line in sys.stdin:
+        if line.strip():
+            handle(json.loads(line))
 
 
 def _raise_dead(proc: subprocess.Popen[bytes], errfile: Any, filename: str,

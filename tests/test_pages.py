@@ -86,6 +86,23 @@ def test_memory_limit_trips_in_the_sandbox(tmp_path: Path, settings: Settings) -
     assert err.value.filename == "bomb.pdf" and err.value.stage == "pages"
 
 
+def test_warm_sandbox_child_is_reused_and_replaced_after_a_limit(tmp_path: Path,
+                                                                settings: Settings) -> None:
+    from pipeline.pdf_pages import _POOL
+
+    _POOL.close()
+    good = _write(tmp_path, "good.pdf", make_pdf(page_objects(1)))
+    _load(good, settings, tmp_path)
+    (child,) = _POOL._idle[settings.render_memory_mb]
+    _load(good, settings, tmp_path)
+    assert _POOL._idle[settings.render_memory_mb] == [child]  # the same warm child served both
+    bomb = _write(tmp_path, "bomb.pdf", make_pdf(page_objects(1, b"[0 0 14400 14400]")))
+    with pytest.raises(ResourceLimitExceeded):
+        _load(bomb, settings.model_copy(update={"max_page_pixels": 10**12}), tmp_path)
+    assert child.proc.poll() is not None  # the child that hit the limit is gone …
+    assert _load(good, settings, tmp_path)[0].page == 1  # … and the next PDF still renders
+
+
 def test_time_limit_trips_in_the_sandbox(tmp_path: Path, settings: Settings) -> None:
     path = _write(tmp_path, "slow.pdf", make_pdf(page_objects(1)))
     with pytest.raises(ResourceLimitExceeded, match="render_timeout_s"):
@@ -130,8 +147,11 @@ def test_real_vietnamese_text_layer(tmp_path: Path, settings: Settings) -> None:
     assert layer.source == "text_layer" and layer.dpi == 300
     assert "NGUYỄN VĂN LỢI" in layer.text and "Hạnh phúc" in layer.text
     assert len({w.line_id for w in layer.words}) == len(VIETNAMESE_LINES)
-    ink = read_page_image(page)
-    for w in layer.words:  # boxes are in pixels of the rendered image, over the ink
+    assert page.image_path is None  # a real text layer needs no OCR, so no render
+    bitmap = pdfium.PdfDocument(path)[0].render(scale=300 / 72, grayscale=True)
+    ink = bitmap.to_numpy()
+    assert ink.shape[:2] == (page.height, page.width)
+    for w in layer.words:  # boxes are in pixels of the page at 300 DPI, over the ink
         x0, y0, x1, y1 = w.bbox
         assert 0 <= x0 < x1 <= page.width and 0 <= y0 < y1 <= page.height
         assert ink[y0:y1, x0:x1].min() < 100, w

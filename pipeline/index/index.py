@@ -49,7 +49,7 @@ class Index:
         self.dialect = self.engine.dialect.name
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> "Index":
+    def from_settings(cls, settings: Settings) -> Index:
         return cls(settings.effective_database_url)
 
     def __repr__(self) -> str:

@@ -90,7 +90,7 @@ class S3Store(ObjectStore):
             self._ensure_bucket()
 
     @classmethod
-    def from_settings(cls, bucket: str, prefix: str, settings: Settings) -> "S3Store":
+    def from_settings(cls, bucket: str, prefix: str, settings: Settings) -> S3Store:
         return cls(minio_client(settings), bucket, prefix)
 
     def __repr__(self) -> str:

@@ -1,0 +1,114 @@
+"""Pages per minute of `sohoa process` against the bare `tesseract` CLI, as ratios measured
+in one run (this machine is shared and noisy: absolute figures drift, ratios much less).
+
+    python benchmarks/throughput.py [--docs 16] [--rounds 2] [--workdir DIR]
+
+1. Generates single-page documents (birth, death, marriage; `office` profile) twice from the
+   same seed: as JPEG scans and as born-digital PDFs with a real text layer.
+2. Bare Tesseract: `tesseract PAGE OUT -l vie --psm 6` on the same JPEG page images,
+   OMP_THREAD_LIMIT=1, two processes in parallel.
+3. `sohoa process` (a fresh data folder each time, so nothing is deduplicated) on the JPEGs,
+   then on the PDFs with a text layer.
+Rounds alternate bare / pipeline so drift hits both; the median of each side is reported.
+Targets (issue 2): images ≥ 0.85× bare Tesseract; text-layer PDFs ≥ 20× (OCR skipped).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+SINGLE_PAGE_TYPES = {"birth_certificate": 1.0, "death_certificate": 1.0,
+                     "marriage_certificate": 1.0}
+
+
+def build_inputs(root: Path, n_docs: int, seed: int) -> tuple[Path, Path]:
+    from samples.corpus import build_corpus
+
+    images = build_corpus(root / "images", n_docs, ("office",), seed=seed, registry_size=2000,
+                          formats={"jpeg": 1.0}, doc_types=SINGLE_PAGE_TYPES, progress=False)
+    pdfs = build_corpus(root / "pdf_text", n_docs, ("office",), seed=seed, registry_size=2000,
+                        formats={"pdf_text": 1.0}, doc_types=SINGLE_PAGE_TYPES, progress=False)
+    return images, pdfs
+
+
+def scans(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.suffix in (".jpg", ".pdf"))
+
+
+def bare_tesseract(pages: list[Path], out: Path, workers: int = 2) -> float:
+    out.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+
+    def one(page: Path) -> None:
+        subprocess.run(["tesseract", str(page), str(out / page.stem), "-l", "vie", "--psm", "6"],
+                       env=env, check=True, capture_output=True)
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(one, pages))
+    return time.perf_counter() - start
+
+
+def sohoa_process(source: Path, work: Path) -> tuple[float, dict]:
+    data, out = work / "data", work / "out"
+    shutil.rmtree(work, ignore_errors=True)
+    env = {**os.environ, "SOHOA_DATA_DIR": str(data), "SOHOA_OCR_WORKERS": "2"}
+    sohoa = Path(sys.executable).with_name("sohoa")
+    start = time.perf_counter()
+    subprocess.run([str(sohoa), "process", str(source), "--out", str(out)], env=env, check=True,
+                   capture_output=True)
+    seconds = time.perf_counter() - start
+    return seconds, json.loads((out / "summary.json").read_text())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=16)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=4242)
+    parser.add_argument("--workdir", type=Path, default=None)
+    args = parser.parse_args()
+    root = args.workdir or Path(tempfile.mkdtemp(prefix="sohoa-bench-"))
+    print(f"generating {args.docs} single-page documents in {root} …", flush=True)
+    images, pdfs = build_inputs(root, args.docs, args.seed)
+    pages = scans(images)
+    n = len(pages)
+    bare, pipe, text = [], [], []
+    for r in range(args.rounds):
+        bare.append(bare_tesseract(pages, root / f"bare-{r}"))
+        seconds, summary = sohoa_process(images, root / f"run-img-{r}")
+        assert summary["pages"] == n, summary["counts"]
+        pipe.append(seconds)
+        seconds, summary = sohoa_process(pdfs, root / f"run-pdf-{r}")
+        text.append(seconds)
+        print(f"round {r + 1}: bare {bare[-1]:.1f} s · sohoa images {pipe[-1]:.1f} s · "
+              f"sohoa text-layer PDFs {text[-1]:.1f} s", flush=True)
+    b, p, t = (statistics.median(x) for x in (bare, pipe, text))
+    ppm = {"bare_tesseract": 60 * n / b, "sohoa_images": 60 * n / p,
+           "sohoa_text_layer_pdfs": 60 * n / t}
+    result = {"pages": n, "rounds": args.rounds, "cores": os.cpu_count(),
+              "seconds_median": {"bare_tesseract": b, "sohoa_images": p, "sohoa_text_pdfs": t},
+              "pages_per_minute": ppm,
+              "ratio_images_vs_bare": ppm["sohoa_images"] / ppm["bare_tesseract"],
+              "ratio_text_pdfs_vs_bare": ppm["sohoa_text_layer_pdfs"] / ppm["bare_tesseract"]}
+    print(f"\n{n} pages, median of {args.rounds} rounds (wall time, incl. sohoa start-up):")
+    for name, value in ppm.items():
+        print(f"  {name:<24} {value:7.1f} pages/min")
+    print(f"  images vs bare tesseract:        {result['ratio_images_vs_bare']:.2f}×  (target ≥ 0.85)")
+    print(f"  text-layer PDFs vs bare tesseract: {result['ratio_text_pdfs_vs_bare']:.1f}×  (target ≥ 20)")
+    (root / "throughput.json").write_text(json.dumps(result, indent=2))
+    print(f"figures: {root / 'throughput.json'}")
+
+
+if __name__ == "__main__":
+    main()
