@@ -82,7 +82,7 @@ _HAND_FALLBACK = ("DejaVuSerif-Italic.ttf", "NotoSerif-Italic.ttf", "FreeSerifIt
 VALUE_STYLES = ("typewriter", "serif", "hand")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def usable(name: str) -> Path | None:
     """The installed file called `name` if it covers Vietnamese, else None (skipped quietly:
     the candidate lists have fallbacks; `load` is where a bad font is an error)."""
