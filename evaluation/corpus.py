@@ -14,6 +14,7 @@ from typing import Any
 from evaluation.contract import Problem, check_prediction, check_truth, raise_problems, read_json
 from pipeline.errors import CorpusError
 from pipeline.models import Record
+from pipeline.sources import is_skipped
 
 TRUTH_SUFFIX = ".truth.json"
 REGISTRY_NAME = "registry.csv"
@@ -59,9 +60,8 @@ def truth_stem(path: Path) -> str:
 
 
 def _is_input(path: Path) -> bool:
-    name = path.name
-    return (path.is_file() and not name.startswith(".") and not name.endswith(TRUTH_SUFFIX)
-            and name != REGISTRY_NAME)
+    """A scan, by the same rule the batch runner lists inputs with."""
+    return path.is_file() and not is_skipped(path.name)
 
 
 def load_corpus(root: Path) -> Corpus:

@@ -155,6 +155,22 @@ def schema(
     console.print(f"wrote {SCHEMA_PATH}")
 
 
+@app.command()
+def fixity() -> None:
+    """Re-hash every kept original against its key (exit 1 if any is damaged or missing)."""
+    from pipeline.batch import open_context
+    from pipeline.fixity import check_originals
+
+    ctx = open_context(get_settings())
+    report = check_originals(ctx.store, ctx.index.received_shas())
+    for p in report.problems:
+        console.print(f"[red]{p.problem}[/red] {p.key}: {p.detail}")
+    out.print(f"{report.checked} originals checked: {report.ok} intact, "
+              f"{len(report.problems)} damaged")
+    if not report.healthy:
+        raise typer.Exit(1)
+
+
 @app.command("batch")
 def batch_status(batch_id: Annotated[str | None, typer.Argument()] = None) -> None:
     """Show a batch's summary (the latest batch when no id is given)."""

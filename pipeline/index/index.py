@@ -254,6 +254,11 @@ class Index:
             {k: v for k, v in r._mapping.items() if k in BatchItem.model_fields and v is not None})
             for r in rows]
 
+    def received_shas(self) -> set[str]:
+        """Every document ever received, failed ones included: each has a kept original."""
+        q = select(DOCS.c.sha256)
+        return {r[0] for r in self._run("list hashes", lambda conn: conn.execute(q).all())}
+
     def processed_shas(self, batch_id: str | None = None) -> set[str]:
         """Hashes that need no more work: in a batch, items processed or deduplicated (so a
         rerun after a crash skips them and retries failures); overall, documents that have
