@@ -9,10 +9,11 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from pipeline.config import Settings, get_settings
-from pipeline.errors import SohoaError
+from pipeline.errors import InputError, SohoaError
 from pipeline.models import BatchItem, BatchSummary
 
 app = typer.Typer(help="SoHoa: scanned Vietnamese civil-status and land records → verified "
@@ -22,7 +23,7 @@ out = Console()
 
 
 def _fail(err: SohoaError) -> None:
-    console.print(f"[red]error:[/red] {err}")
+    console.print(f"[red]error:[/red] {escape(str(err))}")
     raise typer.Exit(int(err.exit_code))
 
 
@@ -49,7 +50,7 @@ def run_with_progress(source: str, out_dir: Path | None, settings: Settings, *,
 
         def item(it: BatchItem) -> None:
             state = it.status.value if it.status else it.outcome.value
-            progress.update(task, advance=1, last=f"{it.filename}: {state}")
+            progress.update(task, advance=1, last=escape(f"{it.filename}: {state}"))
 
         return run_batch(source, out_dir, settings, registry=registry, reprocess=reprocess,
                          on_planned=planned, on_item=item)
@@ -81,7 +82,7 @@ def process(
 
 def _warn_registry(registry: Path) -> None:
     if not registry.is_file():
-        _fail(SohoaError("registry file not found", filename=str(registry), stage="registry",
+        _fail(InputError("registry file not found", filename=str(registry), stage="registry",
                          hint="give the path of a registry.csv"))
     console.print("[yellow]note:[/yellow] linking persons to the registry is not built yet "
                   "(issue 5); records are written with an empty `persons` list.")
@@ -164,7 +165,7 @@ def fixity() -> None:
     ctx = open_context(get_settings())
     report = check_originals(ctx.store, ctx.index.received_shas())
     for p in report.problems:
-        console.print(f"[red]{p.problem}[/red] {p.key}: {p.detail}")
+        console.print(f"[red]{p.problem}[/red] {p.key}: {escape(p.detail)}")
     out.print(f"{report.checked} originals checked: {report.ok} intact, "
               f"{len(report.problems)} damaged")
     if not report.healthy:
@@ -203,7 +204,7 @@ def main() -> None:
     try:
         app()
     except SohoaError as err:
-        console.print(f"[red]error:[/red] {err}")
+        console.print(f"[red]error:[/red] {escape(str(err))}")
         sys.exit(int(err.exit_code))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from pipeline.models import BatchSummary, Outcome, RecordStatus
@@ -14,7 +15,7 @@ def print_summary(summary: BatchSummary, console: Console) -> None:
     rate = f", {summary.pages / minutes:.1f} pages/min" if minutes and summary.pages else ""
     console.print(
         f"[bold]Batch {summary.batch_id}[/bold] — {summary.documents} files from "
-        f"{summary.source} in {summary.seconds:.1f} s ({summary.pages} pages processed{rate})")
+        f"{escape(summary.source)} in {summary.seconds:.1f} s ({summary.pages} pages processed{rate})")
     counts = Table(show_header=True, header_style="bold")
     for name in ("verified", "needs_review", "rejected", "failed", "duplicate", "unchanged"):
         counts.add_column(name.replace("_", " "), justify="right")
@@ -29,7 +30,7 @@ def print_summary(summary: BatchSummary, console: Console) -> None:
             table.add_column(col, overflow="fold")
         for it in attention:
             outcome = it.outcome.value if it.outcome == Outcome.failed else "rejected"
-            table.add_row(it.filename, outcome, it.stage or "", it.reason or "")
+            table.add_row(escape(it.filename), outcome, it.stage or "", escape(it.reason or ""))
         console.print(table)
     review = [it for it in summary.items if it.status == RecordStatus.needs_review]
     if review:
