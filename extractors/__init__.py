@@ -9,7 +9,12 @@ from __future__ import annotations
 from datetime import date
 
 from extractors.classify import Classification, classify
-from extractors.confidence import ConfidenceFn, FieldEvidence, heuristic_confidence
+from extractors.confidence import (
+    ConfidenceFn,
+    FieldEvidence,
+    calibrated_confidence,
+    heuristic_confidence,
+)
 from extractors.extraction import Extraction
 from extractors.layout import document_lines
 from extractors.reader import extract_form
@@ -19,7 +24,7 @@ from pipeline.models import DocType, PageText
 
 
 def extract_document(pages: list[PageText], settings: Settings, *, today: date | None = None,
-                     confidence_fn: ConfidenceFn = heuristic_confidence) -> Extraction:
+                     confidence_fn: ConfidenceFn = calibrated_confidence) -> Extraction:
     """Classify, then read the fields of the matching form (none if it has no extractor)."""
     if not pages or not any(p.words for p in pages):
         return Extraction(doc_type=DocType.unknown, doc_type_confidence=0.0,
@@ -38,4 +43,5 @@ def extract_document(pages: list[PageText], settings: Settings, *, today: date |
 
 
 __all__ = ["Classification", "ConfidenceFn", "Extraction", "FieldEvidence", "classify",
-           "extract_document", "extract_form", "form_specs", "heuristic_confidence"]
+           "calibrated_confidence", "extract_document", "extract_form", "form_specs",
+           "heuristic_confidence"]

@@ -7,8 +7,12 @@ the value parsed, and the cross-checks. It sits behind `ConfidenceFn` so the cal
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
 
 
 @dataclass(slots=True)
@@ -24,6 +28,9 @@ class FieldEvidence:
     blank: bool = False  # label found, nothing written after it
     agreements: int = 0  # cross-checks that confirmed the value
     disagreements: int = 0  # cross-checks that contradict it
+    key: str = ""  # record-format key of the field
+    family: str = ""  # confidence-model family (extractors.evidence.family)
+    features: dict[str, float] = field(default_factory=dict)  # extractors.evidence
 
 
 ConfidenceFn = Callable[[FieldEvidence], float]
@@ -49,3 +56,65 @@ def heuristic_confidence(ev: FieldEvidence) -> float:
     elif ev.agreements:
         conf = 1.0 - (1.0 - conf) * 0.25
     return round(max(0.0, min(1.0, conf)), 4)
+
+
+# --- The calibrated model ------------------------------------------------------------------
+# One logistic regression per field family over the features below, fit on a working corpus
+# by `python -m extractors.calibrate` (parameters in extractors/data/confidence_model.json).
+# Each family also carries the confidence a field must reach to be accepted automatically,
+# chosen on that corpus so that accepted fields are wrong ≤ 0.5% of the time.
+
+MODEL_FILE = "confidence_model.json"
+MAX_CONFIDENCE = 0.999  # never claim certainty: the scorer checks the promise up to 0.99
+BLANK_GROUPS = {"personal_id": "id", "book_number": "register"}
+
+
+def feature_vector(ev: FieldEvidence) -> dict[str, float]:
+    """The model's inputs for one field (missing inputs are 0)."""
+    if ev.blank:
+        group = BLANK_GROUPS.get(ev.key, "father" if ev.key.startswith("father") else "other")
+        return {"bias": 1.0, f"group_{group}": 1.0, "agree": float(ev.agreements > 0),
+                "disagree": float(ev.disagreements > 0),
+                "label": min(1.0, ev.label_score / 100.0)}
+    x = {"bias": 1.0, "ocr_min": ev.ocr_min, "ocr_mean": ev.ocr_mean,
+         "clean": float(ev.clean), "repaired": float(ev.repaired),
+         "weak_label": float(ev.label_score < 90), "wrapped": float(ev.wrapped),
+         "agree": float(ev.agreements > 0), "agree2": float(ev.agreements > 1),
+         "disagree": float(ev.disagreements > 0)}
+    x.update(ev.features)
+    return x
+
+
+def model_family(ev: FieldEvidence) -> str:
+    return "blank" if ev.blank else (ev.family or "text")
+
+
+@cache
+def load_model() -> dict:
+    try:
+        text = resources.files("extractors.data").joinpath(MODEL_FILE).read_text("utf-8")
+    except FileNotFoundError:
+        return {}
+    return json.loads(text).get("families", {})
+
+
+def calibrated_confidence(ev: FieldEvidence) -> float:
+    """P(value right | evidence) from the fitted model; the heuristic where no model fits."""
+    if not ev.blank and (not ev.parsed or ev.n_tokens == 0):
+        return 0.0
+    params = load_model().get(model_family(ev))
+    if params is None:
+        return heuristic_confidence(ev)
+    weights = params["weights"]
+    z = sum(weights.get(k, 0.0) * v for k, v in feature_vector(ev).items())
+    p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+    return round(min(MAX_CONFIDENCE, p), 4)
+
+
+def accept_threshold(ev: FieldEvidence) -> float | None:
+    """The family's auto-accept confidence from the fitted model (None: settings decide)."""
+    params = load_model().get(model_family(ev))
+    return None if params is None else float(params["threshold"])
+
+
+calibrated_confidence.accept_threshold = accept_threshold  # type: ignore[attr-defined]

@@ -16,7 +16,8 @@ from extractors.form_spec import FieldSpec, FormSpec
 from extractors.labels import Hit, find_phrases
 from extractors.layout import Line, Token, split_leader_tail, starts_with_leader
 
-WRAP_GAP = 1.3  # a wrapped line starts within this many line heights below the previous
+WRAP_GAP = 1.8  # a wrapped line starts within this many line heights below the previous
+WRAP_INDENT = 3.0  # ... and no further right of the label than this many line heights
 COLUMN_GAP = 4.0  # a gap this many line heights wide ends a value (another block starts)
 WEAK_TOLERANCE = 18.0  # a line that nearly holds a label is not a continuation
 
@@ -157,6 +158,7 @@ def _read_value(lines: Sequence[Line], hit: Hit, by_line: dict[int, list[Hit]],
     if result.tokens and not fspec.multiline:
         return result
     prev = line
+    label_x0 = line.tokens[hit.start].bbox[0]
     k = hit.line + 1
     while k < len(lines):
         nxt = lines[k]
@@ -168,6 +170,10 @@ def _read_value(lines: Sequence[Line], hit: Hit, by_line: dict[int, list[Hit]],
             break
         more = _value_tokens(nxt.tokens, nxt.height, band)
         if not more:
+            break
+        # A wrapped value restarts at the margin of its label; text far to the right of it
+        # (a signature block, a stamp) is another block.
+        if more[0].bbox[0] > label_x0 + WRAP_INDENT * line.height:
             break
         result.tokens.extend(more)
         result.wrapped = True

@@ -5,8 +5,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from extractors.confidence import ConfidenceFn, FieldEvidence, heuristic_confidence
+from extractors.confidence import (
+    ConfidenceFn,
+    FieldEvidence,
+    calibrated_confidence,
+    heuristic_confidence,
+)
 from extractors.engine import RawField, read_form
+from extractors.evidence import family, value_features
 from extractors.form_spec import FormSpec
 from extractors.layout import Line, document_lines, union_bbox
 from extractors.normalise import NORMALISERS
@@ -21,13 +27,15 @@ def draft_field(raw: RawField, normaliser: str) -> FieldDraft:
     text = clean(raw.raw)
     if not raw.tokens:
         return FieldDraft(raw.key, None, None, page=raw.page, issues=["blank"],
-                          evidence=FieldEvidence(label_score=raw.label_score, blank=True))
+                          evidence=FieldEvidence(label_score=raw.label_score, blank=True,
+                                                 key=raw.key, family=family(normaliser)))
     result = NORMALISERS[normaliser](text)
     confs = [t.confidence for t in raw.tokens]
     evidence = FieldEvidence(
         ocr_min=min(confs), ocr_mean=sum(confs) / len(confs), n_tokens=len(confs),
         label_score=raw.label_score, parsed=result.value is not None, clean=result.clean,
-        repaired=result.repaired, wrapped=raw.wrapped)
+        repaired=result.repaired, wrapped=raw.wrapped, key=raw.key,
+        family=family(normaliser), features=value_features(normaliser, text, result))
     return FieldDraft(raw.key, result.value, text, page=raw.page,
                       bbox=union_bbox([t.bbox for t in raw.tokens]),
                       issues=list(result.issues), evidence=evidence)
@@ -42,7 +50,7 @@ def read_drafts(lines: list[Line], spec: FormSpec,
 
 def extract_form(pages: list[PageText], spec: FormSpec, settings: Settings, *,
                  today: date | None = None,
-                 confidence_fn: ConfidenceFn = heuristic_confidence) -> dict[str, FieldValue]:
+                 confidence_fn: ConfidenceFn = calibrated_confidence) -> dict[str, FieldValue]:
     lines = document_lines(pages)
     drafts = read_drafts(lines, spec, {p.page: p.width for p in pages})
     return review(drafts, spec, settings, today=today, confidence_fn=confidence_fn)

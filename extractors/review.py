@@ -9,13 +9,19 @@ which keys (`FormSpec.cross_checks`).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from importlib import resources
 
-from extractors.confidence import ConfidenceFn, FieldEvidence, heuristic_confidence
+from extractors.confidence import (
+    ConfidenceFn,
+    FieldEvidence,
+    calibrated_confidence,
+    heuristic_confidence,
+)
 from extractors.form_spec import CrossCheck, FormSpec
 from extractors.normalise.identity import id_consistency_issues
 from pipeline.config import Settings
@@ -120,7 +126,71 @@ def check_not_future(drafts: Drafts, check: CrossCheck, today: date) -> None:
             _mark(drafts, (key,), False, check.issue or "date_in_future")
 
 
+PARENT_AGE = (12, 70)  # a parent's age at the child's birth, in years
+PERSONAL_ID_SINCE = 2016  # birth registrations carry the personal ID from 2016 (Law 60/2014)
+
+
+def check_parent_age(drafts: Drafts, check: CrossCheck, today: date) -> None:
+    """A parent's birth year 12-70 years before the child's: a misread digit ('7952' for
+    1952, '1932' for 1982) rarely lands in that window."""
+    year_key, date_key = check.keys
+    y, d = drafts.get(year_key), drafts.get(date_key)
+    if y and d and _year(y.value) is not None and _year(d.value) is not None:
+        age = _year(d.value) - _year(y.value)  # type: ignore[operator]
+        ok = PARENT_AGE[0] <= age <= PARENT_AGE[1]
+        _mark(drafts, (year_key,), ok, check.issue or "implausible_parent_age")
+
+
+def check_book_year(drafts: Drafts, check: CrossCheck, today: date) -> None:
+    """'Quyển số: 02/2019' names the year of the register book: it is the registration
+    year. Agreement confirms both; disagreement flags the book number only."""
+    book_key, date_key = check.keys
+    b, d = drafts.get(book_key), drafts.get(date_key)
+    if not (b and d and isinstance(b.value, str)):
+        return
+    m = re.fullmatch(r"\d{1,4}/(\d{4})", b.value)
+    reg = _year(d.value)
+    if m is None or reg is None:
+        return
+    ok = int(m.group(1)) == reg
+    _mark(drafts, (book_key, date_key) if ok else (book_key,), ok,
+          check.issue or "book_year_mismatch")
+
+
+def check_id_expected(drafts: Drafts, check: CrossCheck, today: date) -> None:
+    """A blank personal ID is expected on registrations before 2016 and suspicious after."""
+    id_key, date_key = check.keys
+    pid, d = drafts.get(id_key), drafts.get(date_key)
+    reg = _year(d.value) if d else None
+    if pid is None or not pid.evidence.blank or reg is None:
+        return
+    if reg < PERSONAL_ID_SINCE:
+        pid.evidence.agreements += 1
+    else:
+        pid.evidence.disagreements += 1
+        pid.issues.append(check.issue or "personal_id_expected")
+
+
+def check_blank_together(drafts: Drafts, check: CrossCheck, today: date) -> None:
+    """A parent left off the form leaves all of their lines blank: a blank line among
+    filled ones of the same person is a value OCR lost."""
+    blanks = [drafts[k].evidence.blank for k in check.keys if k in drafts]
+    for k in check.keys:
+        d = drafts.get(k)
+        if d is None or not d.evidence.blank:
+            continue
+        if all(blanks):
+            d.evidence.agreements += 1
+        else:
+            d.evidence.disagreements += 1
+            d.issues.append(check.issue or "blank_among_filled")
+
+
 RULES: dict[str, Callable[[Drafts, CrossCheck, date], None]] = {
+    "parent_age": check_parent_age,
+    "book_year": check_book_year,
+    "id_expected": check_id_expected,
+    "blank_together": check_blank_together,
     "dates_agree": check_dates_agree,
     "id_consistent": check_id_consistent,
     "year_before": check_year_before,
@@ -136,7 +206,7 @@ def identity_fields(doc_type: DocType) -> frozenset[str]:
 
 
 def review(drafts: Drafts, spec: FormSpec, settings: Settings, *, today: date | None = None,
-           confidence_fn: ConfidenceFn = heuristic_confidence) -> dict[str, FieldValue]:
+           confidence_fn: ConfidenceFn = calibrated_confidence) -> dict[str, FieldValue]:
     """Cross-checks, confidence and state for every field the form declares, in its order."""
     today = today or date.today()
     for check in spec.cross_checks:
@@ -152,8 +222,13 @@ def review(drafts: Drafts, spec: FormSpec, settings: Settings, *, today: date | 
         conf = confidence_fn(d.evidence)
         threshold = (settings.identity_auto_accept_confidence if key in identity
                      else settings.auto_accept_confidence)
+        model_threshold = getattr(confidence_fn, "accept_threshold", None)
+        if model_threshold is not None:  # the fitted model's per-family bar, if higher
+            threshold = max(threshold, model_threshold(d.evidence) or 0.0)
         issues = list(d.issues)
         state = FieldState.auto if conf >= threshold else FieldState.flagged
+        if d.evidence.disagreements:  # a failed cross-check always goes to a person
+            state = FieldState.flagged
         if state is FieldState.flagged:
             issues.append("low_confidence")
         out[key] = FieldValue(value=d.value, raw=d.raw, confidence=conf, page=d.page,

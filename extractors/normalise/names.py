@@ -10,10 +10,12 @@ diacritics back; given names are open-ended and are never guessed.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from extractors.normalise.result import Normalised, strip_wrapping
 from extractors.normalise.syllables import split_merged
-from extractors.normalise.vocab import canonical
+from extractors.normalise.syllables import _untone
+from extractors.normalise.vocab import NAME_WORDS, canonical
 
 _NOT_NAME = re.compile(r"[^\w\s'\-]")
 
@@ -43,3 +45,24 @@ def normalise_name(raw: str, *, repair: bool = True) -> Normalised:
     if any(any(c.isdigit() for c in w) for w in words):
         issues.append("name_has_digits")
     return Normalised(" ".join(words), issues, clean=not issues, repaired=repaired)
+
+
+@cache
+def _name_words_by_base() -> dict[str, list[str]]:
+    table: dict[str, list[str]] = {}
+    for w in sorted(NAME_WORDS):
+        table.setdefault(_untone(w.lower())[0], []).append(w)
+    return table
+
+
+def retone_name_word(word: str) -> str:
+    """NOT applied by normalise_name: measured, it re-toned correct readings of name words
+    missing from NAME_WORDS (HUẤN → Huân). Kept for a fuller name lexicon.
+
+    Tesseract swaps tone marks on upper-case letters (VĂN → VẶN, SƠN → SỢN): a name word
+    that is no common name word gets the tone of the one common word with the same letters
+    (none or several: kept as read)."""
+    if word in NAME_WORDS:
+        return word
+    options = _name_words_by_base().get(_untone(word.lower())[0], [])
+    return options[0] if len(options) == 1 else word

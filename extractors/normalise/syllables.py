@@ -64,3 +64,55 @@ def split_merged(word: str) -> list[str]:
     if len(cuts) != 1:
         return [word]
     return [word[:cuts[0]], word[cuts[0]:]]
+
+
+# --- Vietnamese syllable shape (phonotactics), for judging names OCR may have garbled -----
+
+_ONSETS = ("ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "qu", "th", "tr", "b", "c", "d",
+           "đ", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x", "")
+_NUCLEI = ("a", "ă", "â", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y", "ai", "ao", "au", "ay",
+           "âu", "ây", "eo", "êu", "ia", "iê", "iu", "oa", "oă", "oe", "oi", "ôi", "ơi", "oo",
+           "ua", "uâ", "uê", "ui", "uô", "uơ", "uy", "ưa", "ưi", "ươ", "ưu", "yê", "iêu",
+           "oai", "oay", "oeo", "uây", "uôi", "ươi", "ươu", "uya", "uyê", "yêu", "uyu")
+_OPEN_ONLY = {"ai", "ao", "au", "ay", "âu", "ây", "eo", "êu", "ia", "iu", "oi", "ôi", "ơi",
+              "ua", "ui", "ưa", "ưi", "ưu", "iêu", "oai", "oay", "oeo", "uây", "uôi", "ươi",
+              "ươu", "uya", "yêu", "uyu"}
+_CODAS = ("ng", "nh", "ch", "c", "k", "m", "n", "p", "t", "")  # k: Đắk Lắk, minority names
+_STOPS = ("c", "ch", "k", "p", "t")
+_TONES = {"\u0300": "huyen", "\u0301": "sac", "\u0309": "hoi", "\u0303": "nga",
+          "\u0323": "nang"}
+
+
+def _untone(word: str) -> tuple[str, list[str]]:
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFD", word)
+    tones = [_TONES[c] for c in decomposed if c in _TONES]
+    base = "".join(c for c in decomposed if c not in _TONES)
+    return unicodedata.normalize("NFC", base), tones
+
+
+@cache
+def is_vietnamese_syllable(word: str) -> bool:
+    """Could this be one written Vietnamese syllable? ('Nguyễn', 'Hương' yes; 'Irường',
+    'Phượơng', 'Nguyênthanh' no). Shape only: onset + vowel nucleus + coda, one tone mark,
+    stop codas only with the sắc or nặng tone."""
+    base, tones = _untone(nfc(word).lower())
+    if len(tones) > 1 or not base.isalpha():
+        return False
+    for onset in _ONSETS:
+        if not base.startswith(onset):
+            continue
+        rest = base[len(onset):]
+        if not rest and onset == "gi":
+            return True
+        for coda in _CODAS:
+            if coda and not rest.endswith(coda):
+                continue
+            nucleus = rest[:len(rest) - len(coda)] if coda else rest
+            if nucleus not in _NUCLEI or (coda and nucleus in _OPEN_ONLY):
+                continue
+            if coda in _STOPS and tones and tones[0] not in ("sac", "nang"):
+                continue
+            return True
+    return False

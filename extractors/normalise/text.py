@@ -18,6 +18,10 @@ def normalise_text(raw: str) -> Normalised:
 
 
 _MISREAD_COMMA = re.compile(r"\.\s+(?=[a-zà-ỹđ])")
+# '... Xã Kim Đức. Huyện Gia Lâm': a period before the next unit of an address is its comma.
+_UNIT_START = re.compile(r"(?<=\w)[.,]*\.\s*,?\s*(?=(?:Số|Tổ|Thôn|Ấp|Xóm|Xã|Phường|Thị trấn|Thị xã|"
+                         r"Huyện|Quận|Thành phố|Tỉnh)\b)")
+_DOUBLE_COMMA = re.compile(r"(?:\s*[,.]){2,}\s*(?=\S)")
 
 
 def normalise_place(raw: str) -> Normalised:
@@ -27,6 +31,9 @@ def normalise_place(raw: str) -> Normalised:
     if result.value is None:
         return result
     text = _MISREAD_COMMA.sub(", ", result.value)
+    text = _UNIT_START.sub(", ", text)
+    text = _DOUBLE_COMMA.sub(", ", text)
+    text = text[:1].upper() + text[1:]  # a written value starts with a capital letter
     fixed, changed = repair_place(text)
     result.repaired = changed or text != result.value
     result.value = fixed

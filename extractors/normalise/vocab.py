@@ -18,6 +18,25 @@ SURNAMES = (
 # Middle names unambiguous once folded ('van' is Văn or Vân: not listed).
 MIDDLE_NAMES = ("Thị", "Đức", "Hữu", "Quốc", "Xuân", "Ngọc")
 
+# Common words of middle and given names (Vietnamese naming practice, not any one list): a
+# name word outside this set is not wrong, only less certain (OCR turns VĂN into VẶN).
+NAME_WORDS = frozenset("""
+An Ân Anh Ánh Bách Bạch Bằng Bảo Bắc Bích Biên Bình Bội Ca Cầm Cẩm Cao Chánh Châu Chi Chí
+Chiến Chinh Chính Chung Công Cúc Cung Cường Đại Đan Đang Đăng Đạo Đạt Điền Điệp Diễm
+Diệp Diệu Định Đình Doanh Đoan Đông Đồng Đức Dung Dũng Dương Duy Duyên Gia Giang Giao
+Hà Hạ Hải Hân Hằng Hạnh Hào Hảo Hậu Hiền Hiển Hiệp Hiếu Hiểu Hoa Hòa Hoà Hóa Hoài Hoan
+Hoàn Hoàng Học Hồng Huân Huệ Hưng Hùng Hương Hường Hữu Huy Huyền Huỳnh Kha Khang Khánh
+Khanh Khiêm Khoa Khôi Khuê Kiên Kiệt Kiều Kim Kỳ Lâm Lan Lệ Liên Liêm Liễu Linh Lộc Lợi
+Long Luân Lực Lương Ly Lý Mai Mạnh Minh Mơ My Mỹ Nam Nga Ngân Nghĩa Ngọc Nguyên Nguyệt
+Nhã Nhân Nhật Nhi Nhiên Nhung Như Ninh Oanh Phát Phi Phong Phú Phúc Phụng Phước Phương
+Phượng Quân Quang Quế Quốc Quý Quyên Quyền Quỳnh Sa San Sang Sáng Sơn Song Sương Tài Tâm
+Tân Tấn Thạch Thái Thắm Thân Thăng Thắng Thanh Thành Thảo Thạnh Thi Thiên Thiện Thịnh
+Thị Thơ Thọ Thoa Thông Thu Thư Thuận Thục Thương Thường Thúy Thủy Thuý Thuỷ Thy Tiên
+Tiến Tín Tính Toàn Trà Trâm Trân Trang Trí Triết Triều Trinh Trọng Trung Trúc Trường Tú
+Tuấn Tùng Tường Tuyến Tuyết Uyên Văn Vân Vi Việt Vinh Vĩnh Võ Vũ Vương Vy Xuân Yên Yến
+Ý
+""".split())
+
 ETHNIC_GROUPS = (
     "Kinh", "Tày", "Thái", "Mường", "Khmer", "Hoa", "Nùng", "Mông", "H'Mông", "Dao",
     "Gia Rai", "Ê Đê", "Ba Na", "Sán Chay", "Chăm", "Cơ Ho", "Xơ Đăng", "Sán Dìu", "Hrê",

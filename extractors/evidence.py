@@ -1,0 +1,142 @@
+"""Evidence that a normalised value is right, beyond OCR word confidences.
+
+Tesseract's word confidence is a weak predictor on these forms (the word before a dotted
+line scores low however clean it is), so the confidence model (extractors/confidence.py)
+also weighs what the value itself says: a closed-vocabulary entry matched as printed, name
+words that are Vietnamese syllables and a known surname, place parts that are real
+administrative units, no OCR debris. Every feature is a number in [0, 1].
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from extractors.normalise.places import UNIT_TYPES, admin_unit_names
+from extractors.normalise.result import Normalised
+from extractors.normalise.syllables import is_vietnamese_syllable
+from extractors.normalise.vocab import ETHNIC_GROUPS, NAME_WORDS, NATIONALITIES, SURNAMES
+from pipeline.textnorm import fold, nfc
+
+FAMILIES = {"gender": "vocab", "ethnicity": "vocab", "nationality": "vocab"}
+_DEBRIS = re.compile(r"[^\w\s,./\-'()]|_|[;]|\d[^\W\d]|[^\W\d]\d|,'|'\s")
+PLACE_PREFIXES = ("", "ủy ban nhân dân", "ubnd", "bệnh viện", "bệnh viện đa khoa",
+                  "bệnh viện phụ sản", "trạm y tế", "trung tâm y tế", "nhà hộ sinh")
+_NUMBERED = re.compile(r"^(số|tổ|thôn|ấp|xóm|khu|khu phố|tổ dân phố|bản|buôn|làng|đội)"
+                       r"\s+[0-9A-Za-z]{1,4}$", re.IGNORECASE)
+
+
+def family(normaliser: str) -> str:
+    """Fields read by one normaliser share one confidence model (gender, ethnicity and
+    nationality: one closed-vocabulary model)."""
+    return FAMILIES.get(normaliser, normaliser)
+
+
+@cache
+def _unit_names() -> frozenset[str]:
+    return frozenset(nfc(n) for n in admin_unit_names())
+
+
+@cache
+def _unit_names_lower() -> frozenset[str]:
+    return frozenset(n.lower() for n in _unit_names())
+
+
+@cache
+def _types_lower() -> tuple[str, ...]:
+    return tuple(sorted((t.lower() for t in UNIT_TYPES), key=len, reverse=True))
+
+
+def _known_unit(name: str) -> bool:
+    return name in _unit_names() or (name.isdigit() and len(name) <= 2) or (
+        name.lower() in _unit_names_lower() and name[:1].isupper())
+
+
+def place_segment_known(segment: str) -> bool:
+    """'Huyện Gia Lâm', 'thành phố Hà Nội', 'Số 76', 'Trạm Y tế xã Khao Mang': the name after
+    a unit type is a real unit name exactly as spelled (with its diacritics)."""
+    seg = segment.strip(" .,;")
+    if not seg:
+        return False
+    if _NUMBERED.match(seg):
+        return True
+    low = seg.lower()
+    for t in _types_lower():
+        m = re.search(r"(?:^|\s)" + re.escape(t) + r"\s+(.+)$", low)
+        if m:
+            name = seg[m.start(1):]
+            prefix = seg[:m.start()].strip().lower()
+            return prefix in PLACE_PREFIXES and _known_unit(name)
+    return _known_unit(seg)
+
+
+def place_features(value: str) -> dict[str, float]:
+    parts = [p for p in re.split(r",\s*", value) if p.strip()]
+    known = [place_segment_known(p) for p in parts]
+    last = parts[-1] if parts else ""
+    return {"known_share": sum(known) / len(known) if known else 0.0,
+            "all_known": float(all(known) and bool(known)),
+            "last_known": float(bool(known) and known[-1] and not _NUMBERED.match(last)),
+            "province_last": float(is_province(last))}
+
+
+@cache
+def _provinces() -> frozenset[str]:
+    import sqlite3
+    from importlib import resources
+
+    try:
+        db = resources.files("vietnamadminunits").joinpath("data/dataset.db")
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    except (ModuleNotFoundError, sqlite3.Error):
+        return frozenset()
+    with con:
+        names = {r[0] for q in ("select provinceShort from admin_units_legacy",
+                                "select provinceShort from admin_units")
+                 for r in con.execute(q)}
+    return frozenset(nfc(n) for n in names if n)
+
+
+def is_province(segment: str) -> bool:
+    """'Tỉnh Lâm Đồng', 'thành phố Hà Nội', 'Tỉnh Bắc Giang': a province, as spelled."""
+    m = re.fullmatch(r"(?:.*\s)?(?:tỉnh|thành phố)\s+(.+)", segment.strip(" .,;"),
+                     re.IGNORECASE)
+    return bool(m) and m.group(1) in _provinces()
+
+
+def name_features(value: str) -> dict[str, float]:
+    words = value.split()
+    valid = [is_vietnamese_syllable(w) for w in words]
+    return {"syllables": sum(valid) / len(words) if words else 0.0,
+            "all_syllables": float(all(valid) and bool(words)),
+            "surname": float(bool(words) and words[0] in SURNAMES),
+            "name_words": float(len(words) >= 2 and all(w in NAME_WORDS for w in words[1:])),
+            "n_words_ok": float(2 <= len(words) <= 5)}
+
+
+def vocab_exact(normaliser: str, raw: str) -> bool:
+    """The printed text is a vocabulary entry as it stands (case aside): no repair needed."""
+    text = nfc(raw).strip(" .,;:…")
+    if normaliser == "gender":
+        return fold(text) in ("nam", "nu") and text.lower() in ("nam", "nữ")
+    table = ETHNIC_GROUPS if normaliser == "ethnicity" else NATIONALITIES
+    return any(text.lower() == e.lower() for e in table)
+
+
+def value_features(normaliser: str, raw: str, result: Normalised) -> dict[str, float]:
+    """Features of one parsed value (raw: the cleaned text as read)."""
+    value = result.value
+    feats: dict[str, float] = {"debris": float(bool(_DEBRIS.search(raw)))}
+    if value is None:
+        return feats
+    if normaliser == "name":
+        feats.update(name_features(str(value)))
+    elif normaliser == "place":
+        feats.update(place_features(str(value)))
+    elif normaliser in ("gender", "ethnicity", "nationality"):
+        feats["exact"] = float(vocab_exact(normaliser, raw))
+    elif normaliser == "register_number":
+        feats["shape"] = float(bool(re.fullmatch(r"\d{1,5}(/\d{4})?", str(value))))
+    elif normaliser == "id_number":
+        feats["shape"] = float(len(str(value)) == 12 and not result.issues)
+    return feats

@@ -1,0 +1,121 @@
+"""The evidence behind field confidence, the new cross-checks, and the fitted model."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from extractors.birth_certificate import FORM
+from extractors.confidence import FieldEvidence, calibrated_confidence, load_model
+from extractors.evidence import is_province, name_features, place_features, value_features
+from extractors.normalise.syllables import is_vietnamese_syllable
+from extractors.normalise.text import normalise_place
+from extractors.review import FieldDraft, review
+from pipeline.config import Settings
+
+
+def test_syllable_shape() -> None:
+    for w in ("Nguyễn", "Hương", "Quỳnh", "Giang", "Thuột", "Đắk", "Ngọc", "Khuê"):
+        assert is_vietnamese_syllable(w), w
+    for w in ("Irường", "Phượơng", "Nguyênthanh", "Nzuyx", "Mri", "Truna", "Nahĩa"):
+        assert not is_vietnamese_syllable(w), w
+
+
+def test_place_periods_read_as_commas_and_capital_start() -> None:
+    assert normalise_place("Thôn 15. Xã Kim Đức. Huyện Gia Lâm. Thành phố Hà Nội").value == (
+        "Thôn 15, Xã Kim Đức, Huyện Gia Lâm, Thành phố Hà Nội")
+    assert normalise_place("xã Bình Thạnh, Huyện Cao Lãnh").value == "Xã Bình Thạnh, Huyện Cao Lãnh"
+    assert normalise_place("Huyện Châu Thành,. Tỉnh Hậu Giang").value == (
+        "Huyện Châu Thành, Tỉnh Hậu Giang")
+
+
+def test_place_features_see_truncation_and_misspelling() -> None:
+    full = place_features("Ủy ban nhân dân xã Đông Tiến, thành phố Thanh Hóa, tỉnh Thanh Hóa")
+    assert full["all_known"] == 1.0 and full["province_last"] == 1.0
+    cut = place_features("Ủy ban nhân dân xã Đông Tiến, thành phố Thanh Hóa, tỉnh")
+    assert cut["all_known"] == 0.0 and cut["province_last"] == 0.0
+    assert place_features("Xã Nahĩa Hải, Huyện Nahĩa Hưng, Tỉnh Nam Định")["all_known"] == 0.0
+    assert not is_province("Thành phố Thủ Đức") and is_province("Tỉnh Lâm Đồng")
+    assert place_features("Ủy bap nhân dân xã Ea Drơng")["all_known"] == 0.0
+
+
+def test_name_features() -> None:
+    good = name_features("Nguyễn Thị Hương Giang")
+    assert good["all_syllables"] == good["surname"] == good["name_words"] == 1.0
+    bad = name_features("Nguyênthanhthảo")
+    assert bad["all_syllables"] == 0.0 and bad["n_words_ok"] == 0.0
+    assert name_features("Trương Vặn Kiên")["name_words"] == 0.0
+
+
+def test_vocab_exact_and_debris() -> None:
+    from extractors.normalise import NORMALISERS
+
+    r = NORMALISERS["ethnicity"]("Kinh")
+    assert value_features("ethnicity", "Kinh", r)["exact"] == 1.0
+    r = NORMALISERS["nationality"]("ViệtNam")
+    assert value_features("nationality", "ViệtNam", r)["exact"] == 0.0
+    r = NORMALISERS["place"]("8ênh viện Đa khoa tỉnh Phú Yên")
+    assert value_features("place", "8ênh viện Đa khoa tỉnh Phú Yên", r)["debris"] == 1.0
+
+
+def _draft(key: str, value, *, blank: bool = False) -> FieldDraft:
+    ev = FieldEvidence(ocr_min=0.9, ocr_mean=0.95, n_tokens=1, label_score=100, parsed=True,
+                       clean=True, blank=blank, key=key)
+    return FieldDraft(key, None if blank else value, None if blank else str(value), evidence=ev)
+
+
+def _review(drafts):
+    return review(drafts, FORM, Settings(), today=date(2026, 1, 1))
+
+
+def test_parent_age_and_book_year_checks() -> None:
+    drafts = {"date_of_birth": _draft("date_of_birth", "1990-07-02"),
+              "mother_birth_year": _draft("mother_birth_year", 1965),
+              "father_birth_year": _draft("father_birth_year", 1890),
+              "book_number": _draft("book_number", "02/2019"),
+              "registration_date": _draft("registration_date", "2019-11-20")}
+    out = _review(drafts)
+    assert drafts["mother_birth_year"].evidence.agreements >= 1
+    assert "implausible_parent_age" in out["father_birth_year"].issues
+    assert out["father_birth_year"].state.value == "flagged"
+    assert drafts["book_number"].evidence.agreements == 1
+
+
+def test_blank_personal_id_expected_before_2016_only() -> None:
+    old = {"personal_id": _draft("personal_id", None, blank=True),
+           "registration_date": _draft("registration_date", "2010-03-01")}
+    _review(old)
+    assert old["personal_id"].evidence.agreements == 1
+    new = {"personal_id": _draft("personal_id", None, blank=True),
+           "registration_date": _draft("registration_date", "2019-03-01")}
+    out = _review(new)
+    assert "personal_id_expected" in out["personal_id"].issues
+    assert out["personal_id"].state.value == "flagged"
+
+
+def test_blank_line_among_filled_parent_lines_is_flagged() -> None:
+    drafts = {"mother_name": _draft("mother_name", "Lương Thị Yến"),
+              "mother_ethnicity": _draft("mother_ethnicity", None, blank=True)}
+    out = _review(drafts)
+    assert "blank_among_filled" in out["mother_ethnicity"].issues
+    assert out["mother_ethnicity"].state.value == "flagged"
+
+
+def test_disagreement_is_never_auto_accepted() -> None:
+    drafts = {"date_of_birth": _draft("date_of_birth", "1990-07-02"),
+              "date_of_birth_words": _draft("date_of_birth_words", "1990-07-03")}
+    out = _review(drafts)
+    assert out["date_of_birth"].state.value == out["date_of_birth_words"].state.value == "flagged"
+
+
+def test_fitted_model_separates_clean_from_garbled() -> None:
+    assert load_model(), "extractors/data/confidence_model.json missing"
+    clean = FieldEvidence(ocr_min=0.4, ocr_mean=0.6, n_tokens=1, label_score=100, parsed=True,
+                          clean=True, key="ethnicity", family="vocab",
+                          features={"exact": 1.0, "debris": 0.0})
+    garbled = FieldEvidence(ocr_min=0.4, ocr_mean=0.6, n_tokens=1, label_score=100,
+                            parsed=True, clean=False, key="ethnicity", family="vocab",
+                            features={"exact": 0.0, "debris": 1.0})
+    hi, lo = calibrated_confidence(clean), calibrated_confidence(garbled)
+    assert 0.0 <= lo < hi <= 0.999
+    # a low OCR word confidence alone does not sink a clean vocabulary value
+    assert hi >= calibrated_confidence.accept_threshold(clean)  # type: ignore[attr-defined]
