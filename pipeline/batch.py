@@ -138,26 +138,30 @@ def item_for(record: Record, filename: str, outcome: Outcome, seconds: float = 0
         duplicate_of=duplicate_of, seconds=round(seconds, 3))
 
 
+def _mark_failed(plan: Plan, stems: list[str], failed: BatchItem) -> None:
+    """The first name carries the failure; other names of the same bytes say so."""
+    plan.items[stems[0]] = failed
+    for stem in stems[1:]:
+        item = plan.items[stem]
+        item.outcome, item.stage = Outcome.failed, failed.stage
+        item.reason = f"same bytes as {failed.filename}, which failed: {failed.reason}"
+
+
 def finish(plan: Plan, results: dict[str, BatchItem], ctx: Context, out_dir: Path | None,
            summary: BatchSummary) -> BatchSummary:
     """Give every input name its outcome and its output JSON, then store the summary."""
     for sha, stems in plan.stems_by_sha.items():
-        first = plan.items[stems[0]]
-        processed = results.get(sha)
-        record: Record | None = None
-        if processed is not None and processed.outcome == Outcome.failed:
-            plan.items[stems[0]] = processed
-        elif first.record_id or processed is not None:
-            rid = processed.record_id if processed is not None else first.record_id
-            record = load_record(rid, ctx) if rid else None
+        result = results.get(sha)  # None: known before this batch, not processed again
+        if result is not None and result.outcome == Outcome.failed:
+            _mark_failed(plan, stems, result)
+            continue
+        record_id = result.record_id if result is not None else plan.items[stems[0]].record_id
+        if record_id is None:
+            continue
+        record = load_record(record_id, ctx)
         for n, stem in enumerate(stems):
             item = plan.items[stem]
-            if record is None:
-                if n and processed is not None and processed.outcome == Outcome.failed:
-                    item.outcome, item.stage, item.reason = Outcome.failed, processed.stage, \
-                        f"same bytes as {first.filename}, which failed: {processed.reason}"
-                continue
-            seconds = processed.seconds if (processed is not None and n == 0) else 0.0
+            seconds = result.seconds if (result is not None and n == 0) else 0.0
             plan.items[stem] = item_for(record, item.filename, item.outcome, seconds,
                                         item.duplicate_of)
             if out_dir is not None:
@@ -171,7 +175,8 @@ def finish(plan: Plan, results: dict[str, BatchItem], ctx: Context, out_dir: Pat
         ctx.index.record_batch_item(summary.batch_id, item)
     ctx.index.finish_batch(summary.batch_id, summary.counts)
     body = summary.model_dump_json(indent=2).encode("utf-8")
-    ctx.store.put_bytes(keys.batch_summary_key(summary.batch_id), body, content_type="application/json")
+    ctx.store.put_bytes(keys.batch_summary_key(summary.batch_id), body,
+                        content_type="application/json")
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
         (out_dir / "summary.json").write_bytes(body)
