@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
+import numpy as np
+from rapidfuzz import fuzz, process
 
 from extractors.layout import Line, token_key
 
@@ -67,44 +68,61 @@ def find_phrases(lines: Sequence[Line], phrases: Iterable[str], *, needs_colon: 
     return sorted(hits, key=lambda h: (h.line, h.start))
 
 
-def _line_hits(line: Line, li: int, specs: list[tuple[str, str, int, float]],
-               needs_colon: bool, weak: bool = False) -> list[Hit]:
-    toks = line.tokens
-    keys = [t.key for t in toks]
-    candidates: list[Hit] = []
-    for start in range(len(toks)):
+def _windows(keys: Sequence[str], max_n: int) -> tuple[list[str], list[tuple[int, int]]]:
+    """Every run of 1..max_n token keys starting at a non-empty token, joined."""
+    windows, spans = [], []
+    for start in range(len(keys)):
         if not keys[start]:
             continue
-        for phrase, key, n_words, threshold in specs:
-            if key[0] != keys[start][0] and len(key) <= 8 and not weak:
-                continue  # short labels must at least start right
-            best: Hit | None = None
-            for n in range(max(1, n_words - 2), n_words + 3):
-                end = start + n
-                if end > len(toks):
-                    break
-                window = "".join(keys[start:end])
-                if not window or abs(len(window) - len(key)) > max(2, len(key) // 3):
-                    continue
-                score = fuzz.ratio(key, window)
-                has_colon = toks[end - 1].text.endswith(_COLONS)
-                if weak and not has_colon:
-                    continue
-                if needs_colon:
-                    if len(key) <= 3 and not has_colon and not _opens_numbered_line(
-                            toks, start, end):
-                        continue
-                    if has_colon:
-                        score += 2.0
-                    elif any(t.text.endswith(_COLONS) for t in toks[end:end + 2]):
-                        score -= 10.0  # the printed label goes on: a longer label fits better
-                    else:
-                        score -= 3.0
-                if score >= threshold and (best is None or score > best.score):
-                    best = Hit(phrase, li, start, end, min(score, 100.0))
-            if best is not None:
-                candidates.append(best)
-    return _non_overlapping(candidates)
+        for end in range(start + 1, min(len(keys), start + max_n) + 1):
+            windows.append("".join(keys[start:end]))
+            spans.append((start, end))
+    return windows, spans
+
+
+def _line_hits(line: Line, li: int, specs: list[tuple[str, str, int, float]],
+               needs_colon: bool, weak: bool = False) -> list[Hit]:
+    """Each phrase's best window per start token. All phrase × window scores come from one
+    vectorised rapidfuzz call; only pairs that can reach their threshold are looked at."""
+    toks = line.tokens
+    keys = [t.key for t in toks]
+    if not specs or not any(keys):
+        return []
+    windows, spans = _windows(keys, max(n for _, _, n, _ in specs) + 2)
+    if not windows:
+        return []
+    colon_bonus = 2.0 if needs_colon else 0.0
+    cutoff = max(0.0, min(t for _, _, _, t in specs) - colon_bonus)
+    scores = process.cdist([key for _, key, _, _ in specs], windows, scorer=fuzz.ratio,
+                           score_cutoff=cutoff, dtype=np.float64, workers=1)
+    best: dict[tuple[int, int], Hit] = {}
+    for si, wi in sorted(zip(*np.nonzero(scores), strict=True),
+                         key=lambda p: (spans[p[1]][0], p[0], spans[p[1]][1])):
+        phrase, key, n_words, threshold = specs[si]
+        start, end = spans[wi]
+        if not (max(1, n_words - 2) <= end - start <= n_words + 2):
+            continue
+        if key[0] != keys[start][0] and len(key) <= 8 and not weak:
+            continue  # short labels must at least start right
+        if abs(len(windows[wi]) - len(key)) > max(2, len(key) // 3):
+            continue
+        score = float(scores[si, wi])
+        has_colon = toks[end - 1].text.endswith(_COLONS)
+        if weak and not has_colon:
+            continue
+        if needs_colon:
+            if len(key) <= 3 and not has_colon and not _opens_numbered_line(toks, start, end):
+                continue
+            if has_colon:
+                score += 2.0
+            elif any(t.text.endswith(_COLONS) for t in toks[end:end + 2]):
+                score -= 10.0  # the printed label goes on: a longer label fits better
+            else:
+                score -= 3.0
+        current = best.get((start, si))
+        if score >= threshold and (current is None or score > current.score):
+            best[(start, si)] = Hit(phrase, li, start, end, min(score, 100.0))
+    return _non_overlapping([best[k] for k in sorted(best)])
 
 
 def _opens_numbered_line(toks: Sequence, start: int, end: int) -> bool:
