@@ -188,15 +188,37 @@ def batch_status(batch_id: Annotated[str | None, typer.Argument()] = None) -> No
     print_summary(summary, out)
 
 
-def _register_subcommands() -> None:
-    from evaluation.cli import eval_command
-    from samples.cli import generate_app
+# command -> (module, attribute, is a group, help): imported only when asked for, so that
+# `sohoa process` does not pay for the web service and the generator at start-up.
+_LAZY: dict[str, tuple[str, str, bool, str | None]] = {
+    "generate": ("samples.cli", "generate_app", True, "Generate synthetic corpora and registries."),
+    "eval": ("evaluation.cli", "eval_command", False, None),
+    "serve": ("service.cli", "serve", False, None),
+    "clients": ("service.cli", "clients_app", True, "Create, rotate, revoke and list API clients."),
+    "audit": ("service.cli", "audit", False, None),
+}
 
-    app.add_typer(generate_app, name="generate", help="Generate synthetic corpora and registries.")
-    app.command("eval")(eval_command)
+
+def _register_subcommands(argv: list[str]) -> None:
+    """Register the lazily imported commands: only the one asked for, or all of them when
+    no known command is asked for (help, or a typo that typer will report with the list)."""
+    import importlib
+
+    core = {c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands}
+    asked = next((a for a in argv if not a.startswith("-")), None)
+    if asked in core:
+        return
+    for name, (module, attr, group, help_) in _LAZY.items():
+        if asked in _LAZY and asked != name:
+            continue
+        target = getattr(importlib.import_module(module), attr)
+        if group:
+            app.add_typer(target, name=name, help=help_)
+        else:
+            app.command(name)(target)
 
 
-_register_subcommands()
+_register_subcommands(sys.argv[1:])
 
 
 def main() -> None:
