@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     max_file_bytes: int = 512 * 1024 * 1024
     render_timeout_s: float = 120.0
     render_memory_mb: int = 3072
+    reuse_readings: bool = Field(default=True, description="reuse stored page readings "
+                                 "(OCR output) when reprocessing; see pipeline.readings")
 
     # review rule (issue 4 replaces the single threshold with calibrated, per-field ones)
     auto_accept_confidence: float = 0.90

@@ -31,6 +31,7 @@ from pipeline.models import (
 )
 from pipeline.ocr import ocr_rendered_page
 from pipeline.pages import RenderedPage, load_pages
+from pipeline.readings import load_reading, save_reading
 from pipeline.sources import InputRef, fetch
 from pipeline.storage import ObjectStore, keys
 
@@ -103,6 +104,16 @@ def process_original(rx: Received, ctx: Context) -> Record:
 
 
 def _read_document(scan: ScanFile, ctx: Context) -> Record:
+    pages = load_reading(ctx.store, scan.sha256, ctx.settings)
+    if pages is None:
+        pages = read_pages(scan, ctx)
+        save_reading(ctx.store, scan.sha256, ctx.settings, pages)
+    extraction = extract_document(pages, ctx.settings)
+    return build_record(scan, len(pages), extraction)
+
+
+def read_pages(scan: ScanFile, ctx: Context) -> list[PageText]:
+    """Render or decode the original's pages and read their words (text layer or OCR)."""
     with tempfile.TemporaryDirectory(prefix="sohoa-doc-") as tmp:
         workdir = Path(tmp)
         local = workdir / ("original" + _suffix(scan.media_type))
@@ -112,9 +123,7 @@ def _read_document(scan: ScanFile, ctx: Context) -> Record:
         except InputError as err:
             err.filename = scan.filename
             raise
-        pages = ocr_pages(rendered, ctx)
-    extraction = extract_document(pages, ctx.settings)
-    return build_record(scan, len(rendered), extraction)
+        return ocr_pages(rendered, ctx)
 
 
 def ocr_pages(rendered: list[RenderedPage], ctx: Context) -> list[PageText]:

@@ -148,3 +148,25 @@ def test_a_crash_midway_is_resumed_without_duplicates(settings: Settings, tmp_pa
     outcomes = {Path(it.filename).name: it.outcome for it in second.items}
     assert outcomes == {"birth_0002.jpg": Outcome.processed, "birth_0003.pdf": Outcome.unchanged}
     assert documents_in_index(settings) == 2
+
+
+def test_reprocessing_reuses_the_stored_page_reading(settings: Settings, tmp_path: Path,
+                                                     monkeypatch) -> None:
+    """Re-processing (e.g. after the extractors change) does not run OCR again, unless the
+    reading stages changed (another fingerprint)."""
+    import pipeline.document as document
+    from pipeline import readings
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(bundled_corpus() / GOOD[0], inputs / GOOD[0])
+    first = run_batch(str(inputs), tmp_path / "out", settings)
+    calls = []
+    real = document.read_pages
+    monkeypatch.setattr(document, "read_pages", lambda *a: calls.append(a) or real(*a))
+    again = run_batch(str(inputs), tmp_path / "out", settings, reprocess=True)
+    assert calls == [] and again.items[0].outcome == Outcome.processed
+    assert again.items[0].record_id == first.items[0].record_id
+    monkeypatch.setattr(readings, "READING_VERSION", "test-changed")
+    run_batch(str(inputs), tmp_path / "out", settings, reprocess=True)
+    assert len(calls) == 1

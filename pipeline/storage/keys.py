@@ -21,3 +21,9 @@ def record_key(record_id: str) -> str:
 
 def batch_summary_key(batch_id: str) -> str:
     return f"batches/{batch_id}/summary.json"
+
+
+def reading_key(sha256: str, fingerprint: str) -> str:
+    """The words read from every page of an original (OCR or text layer), for one version of
+    the reading stages: a derived artefact, re-created whenever the fingerprint changes."""
+    return f"readings/{sha256}/{fingerprint}.json"

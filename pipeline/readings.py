@@ -1,0 +1,61 @@
+"""Page readings kept as derived artefacts.
+
+Reading pages (rendering, cleaning, Tesseract) is by far the most expensive stage, and its
+output depends only on the original's bytes and on the reading code and settings. So the
+words of every page are stored under the original's hash and a fingerprint of everything
+that shapes them; re-processing a document after the extractors change, or after a reviewer
+acts, reuses them instead of running Tesseract again. Bump `READING_VERSION` whenever page
+loading, cleaning or OCR changes what they produce."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+
+from pydantic import BaseModel
+
+from pipeline.cleaning import DEFAULT_STEPS
+from pipeline.config import Settings
+from pipeline.errors import StorageError
+from pipeline.models import PageText
+from pipeline.storage import ObjectStore, keys
+
+READING_VERSION = "1"
+
+
+class Reading(BaseModel):
+    fingerprint: str
+    pages: list[PageText]
+
+
+@lru_cache(maxsize=1)
+def _tesseract_version() -> str:
+    import pytesseract
+
+    try:
+        return str(pytesseract.get_tesseract_version())
+    except Exception:  # noqa: BLE001 - OCR itself reports a missing Tesseract properly
+        return "unknown"
+
+
+def fingerprint(settings: Settings) -> str:
+    parts = (READING_VERSION, _tesseract_version(), settings.tesseract_lang,
+             str(settings.tesseract_psm), str(settings.dpi), ",".join(DEFAULT_STEPS))
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
+def load_reading(store: ObjectStore, sha256: str, settings: Settings) -> list[PageText] | None:
+    key = keys.reading_key(sha256, fingerprint(settings))
+    if not settings.reuse_readings or not store.exists(key):
+        return None
+    try:
+        return Reading.model_validate_json(store.get_bytes(key)).pages
+    except (StorageError, ValueError):
+        return None  # unreadable cache: read the pages again
+
+
+def save_reading(store: ObjectStore, sha256: str, settings: Settings,
+                 pages: list[PageText]) -> None:
+    fp = fingerprint(settings)
+    body = Reading(fingerprint=fp, pages=pages).model_dump_json().encode("utf-8")
+    store.put_bytes(keys.reading_key(sha256, fp), body, content_type="application/json")
