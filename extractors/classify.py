@@ -38,7 +38,12 @@ LABELS: dict[DocType, tuple[str, ...]] = {
                                 "Nơi đăng ký khai tử:", "Họ, chữ đệm, tên người đi khai tử:"),
     DocType.land_certificate: ("Thửa đất số:", "Tờ bản đồ số:", "Mục đích sử dụng:",
                                "Thời hạn sử dụng:", "Nguồn gốc sử dụng:", "Hình thức sử dụng:",
-                               "Loại đất:", "Số vào sổ cấp GCN:"),
+                               "Loại đất:", "Số vào sổ cấp GCN:",
+                               # the holder page of the old form carries none of the above
+                               "Người sử dụng đất, chủ sở hữu nhà ở và tài sản khác gắn liền",
+                               "Người sử dụng đất, chủ sở hữu tài sản gắn liền với đất:",
+                               "Thửa đất, nhà ở và tài sản khác gắn liền với đất",
+                               "Thông tin thửa đất:", "Địa chỉ thường trú:"),
 }
 TITLE_WEIGHT = 0.7
 LABEL_WEIGHT = 0.3

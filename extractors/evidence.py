@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from extractors.normalise.admin_units import UnitMatch, resolve_place, rest_plausible
 from extractors.normalise.places import UNIT_TYPES, admin_unit_names
 from extractors.normalise.result import Normalised
 from extractors.normalise.syllables import is_vietnamese_syllable
@@ -74,10 +75,54 @@ def place_features(value: str) -> dict[str, float]:
     parts = [p for p in re.split(r",\s*", value) if p.strip()]
     known = [place_segment_known(p) for p in parts]
     last = parts[-1] if parts else ""
-    return {"known_share": sum(known) / len(known) if known else 0.0,
-            "all_known": float(all(known) and bool(known)),
-            "last_known": float(bool(known) and known[-1] and not _NUMBERED.match(last)),
-            "province_last": float(is_province(last))}
+    feats = {"known_share": sum(known) / len(known) if known else 0.0,
+             "all_known": float(all(known) and bool(known)),
+             "last_known": float(bool(known) and known[-1] and not _NUMBERED.match(last)),
+             "province_last": float(is_province(last))}
+    feats.update(unit_chain_features(resolve_place(value)))
+    return feats
+
+
+def unit_chain_features(m: UnitMatch | None) -> dict[str, float]:
+    """The administrative-unit chain (extractors/normalise/admin_units.py) as evidence:
+    `chain_exact` every unit part spelled as the unit is and the parts before the chain are
+    house numbers / hamlets; `chain_ward` the chain reaches a ward (ward, district, province
+    or ward, province); `chain_fuzzy` some part only resembles its unit (an OCR error)."""
+    if m is None:
+        return {"chain_none": 1.0}
+    exact = m.exact and rest_plausible(m.rest)
+    return {"chain_exact": float(exact), "chain_ward_exact": float(exact and m.level == "ward"),
+            "chain_fuzzy": float(not m.exact)}
+
+
+PLACE_TYPE_START = re.compile(r"^(tỉnh|thành phố|tp\.?)\s", re.IGNORECASE)
+
+
+def place_issues(value: object) -> list[str]:
+    """`unit_spelling_differs` (+ `unit_spelling: <the units' spelling>`) when a unit part
+    only fuzzy-matched a real unit: the text is kept as read, the reviewer sees the snap;
+    `unknown_admin_unit` when the last part names a province type but no province."""
+    if not isinstance(value, str) or not value:
+        return []
+    m = resolve_place(value)
+    if m is None:
+        last = value.rsplit(",", 1)[-1].strip()
+        return ["unknown_admin_unit"] if PLACE_TYPE_START.match(last) else []
+    if m.differs:
+        return ["unit_spelling_differs", f"unit_spelling: {m.suggested}"]
+    return []
+
+
+def unit_code_fields(key: str, value: object) -> dict[str, str]:
+    """records.md: a place resolved to a ward adds `<key>_code` (the ward's statistics code)
+    and `<key>_units_version` ('2025' | 'pre-2025'). Province- or district-only places
+    (a hospital of the province) add nothing."""
+    if not isinstance(value, str):
+        return {}
+    m = resolve_place(value)
+    if m is None or m.level != "ward":
+        return {}
+    return {f"{key}_code": m.code, f"{key}_units_version": m.version}
 
 
 @cache

@@ -22,6 +22,10 @@ class ColumnSpec:
     name: str
     x0: float
     x1: float
+    # A label printed at the column's left edge ('Họ, chữ đệm, tên chồng:'): where it is
+    # found, the column's band follows it instead of the fixed fractions (scans are cropped
+    # and shifted; some forms print the columns the other way round).
+    anchor: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +37,23 @@ class FieldSpec:
     column: str | None = None  # ColumnSpec.name when the form has columns
     multiline: bool = False  # value may wrap onto following lines that hold no label
     required: bool = True  # missing -> flagged `missing`
+    # A value printed without a label (a serial number, the date line of a signature block):
+    # regexes tried in order on each line's folded text; the value starts where the match
+    # (or its group 'value') starts and is read like a labelled value from there. On a
+    # labelled field they are the fallback when no label was found.
+    patterns: tuple[str, ...] = ()
+    # The value is running text (a land's origin): a wrapped line that merely resembles a
+    # label still continues it unless that label ends in a colon.
+    prose: bool = False
+    # The label opens a printed sentence with several blanks ('… giờ … phút, ngày …'):
+    # dotted blanks and the printed words between them do not end the value.
+    through_leaders: bool = False
+    # Key of an earlier field whose label and raw value this one reads too, with its own
+    # normaliser (the time and the date of death are filled into one sentence).
+    shares: str | None = None
+    # Key of a field printing the same value another way (the date again in words): its
+    # value stands in when this one cannot be read, flagged for a person to confirm.
+    fallback: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +74,12 @@ class FormSpec:
     columns: tuple[ColumnSpec, ...] = ()
     cross_checks: tuple[CrossCheck, ...] = ()
     label_tolerance: float = 0.0  # lowers fuzzy thresholds for badly printed forms
+    # A form printed in several versions (the old and new land certificate): each variant is
+    # a FormSpec of its own; the reader uses the one whose distinctive titles and labels are
+    # found on the page and records its `variant` name under `variant_key`.
+    variants: tuple[FormSpec, ...] = ()
+    variant: str | None = None
+    variant_key: str | None = None
 
     @property
     def keys(self) -> list[str]:
@@ -73,12 +100,24 @@ class FormSpec:
             errors.append(f"duplicate keys: {sorted(dupes)}")
         names = {c.name for c in self.columns}
         for f in self.fields:
-            if not f.labels:
+            if not f.labels and not f.patterns and not (self.variants
+                                                         and f.key == self.variant_key):
                 errors.append(f"{f.key}: no label")
             if f.column is not None and f.column not in names:
                 errors.append(f"{f.key}: unknown column {f.column!r}")
+            if f.fallback is not None and f.fallback not in keys:
+                errors.append(f"{f.key}: unknown fallback {f.fallback!r}")
+            if f.shares is not None and (f.key is None
+                                         or f.shares not in keys[:keys.index(f.key)]):
+                errors.append(f"{f.key}: shares {f.shares!r}, not an earlier field")
         for check in self.cross_checks:
             missing = [k for k in check.keys if k not in keys]
             if missing:
                 errors.append(f"cross-check {check.rule}: unknown keys {missing}")
+        for v in self.variants:
+            errors += [f"variant {v.variant}: {e}" for e in v.validate()]
+            if v.variant is None:
+                errors.append("a variant without a `variant` name")
+        if self.variants and self.variant_key not in keys:
+            errors.append(f"variant_key {self.variant_key!r} is not a field")
         return errors

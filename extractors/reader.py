@@ -11,7 +11,7 @@ from extractors.confidence import (
     calibrated_confidence,
     heuristic_confidence,
 )
-from extractors.engine import RawField, read_form
+from extractors.engine import RawField, choose_variant, read_form
 from extractors.evidence import family, value_features
 from extractors.form_spec import FormSpec
 from extractors.layout import Line, document_lines, union_bbox
@@ -43,9 +43,42 @@ def draft_field(raw: RawField, normaliser: str) -> FieldDraft:
 
 def read_drafts(lines: list[Line], spec: FormSpec,
                 page_widths: dict[int, int] | None = None) -> Drafts:
+    if spec.variants:
+        return _read_variant(lines, spec, page_widths)
     by_key = {f.key: f for f in spec.fields if f.key is not None}
     raws = read_form(lines, spec, page_widths)
-    return {key: draft_field(raw, by_key[key].normaliser) for key, raw in raws.items()}
+    drafts = {key: draft_field(raw, by_key[key].normaliser) for key, raw in raws.items()}
+    for key, f in by_key.items():  # an optional block left off the form is empty, not lost
+        if not f.required and key not in drafts:
+            drafts[key] = FieldDraft(key, None, None, evidence=FieldEvidence(
+                blank=True, key=key, family=family(f.normaliser)))
+    for key, f in by_key.items():
+        d, alt = drafts.get(key), drafts.get(f.fallback or "")
+        if d is None and alt is not None and alt.value is not None:  # label lost as well
+            d = drafts[key] = FieldDraft(key, None, alt.raw, page=alt.page, bbox=alt.bbox,
+                                         evidence=FieldEvidence(key=key,
+                                                                family=family(f.normaliser)))
+        if d is not None and alt is not None and d.value is None and alt.value is not None:
+            d.value = alt.value  # read from the other rendering: likely right, never auto
+            d.issues.append(f"from_{f.fallback}")
+            d.evidence.parsed, d.evidence.clean, d.evidence.repaired = True, False, True
+            d.evidence.disagreements += 1
+    return drafts
+
+
+def _read_variant(lines: list[Line], spec: FormSpec,
+                  page_widths: dict[int, int] | None) -> Drafts:
+    """Read with the variant the page shows; which one it is becomes a field of its own,
+    as sure as the distinctive markers found make it."""
+    variant, found, runner_up = choose_variant(lines, spec)
+    drafts = read_drafts(lines, variant, page_widths)
+    key = spec.variant_key or ""
+    share = found / max(1, found + runner_up)
+    drafts[key] = FieldDraft(key, variant.variant, variant.variant, evidence=FieldEvidence(
+        ocr_min=share, ocr_mean=share, n_tokens=found, label_score=100.0, parsed=found > 0,
+        clean=runner_up == 0, key=key, family="variant",
+        features={"markers": float(found), "margin": float(found - runner_up)}))
+    return drafts
 
 
 def extract_form(pages: list[PageText], spec: FormSpec, settings: Settings, *,

@@ -22,6 +22,7 @@ from extractors.confidence import (
     calibrated_confidence,
     heuristic_confidence,
 )
+from extractors.evidence import place_issues, unit_code_fields
 from extractors.form_spec import CrossCheck, FormSpec
 from extractors.normalise.identity import id_consistency_issues
 from pipeline.config import Settings
@@ -226,11 +227,22 @@ def review(drafts: Drafts, spec: FormSpec, settings: Settings, *, today: date | 
         if model_threshold is not None:  # the fitted model's per-family bar, if higher
             threshold = max(threshold, model_threshold(d.evidence) or 0.0)
         issues = list(d.issues)
+        units = place_issues(d.value) if d.evidence.family == "place" else []
+        issues += units
         state = FieldState.auto if conf >= threshold else FieldState.flagged
-        if d.evidence.disagreements:  # a failed cross-check always goes to a person
+        if d.evidence.disagreements or units:  # a failed check always goes to a person
             state = FieldState.flagged
-        if state is FieldState.flagged:
+        doubted = (not d.evidence.from_text_layer
+                   and d.evidence.ocr_min < settings.min_ocr_word_confidence)
+        if doubted:  # Tesseract itself doubts a word: a person looks, whatever the model says
+            state = FieldState.flagged
+            issues.append("low_ocr_word")
+        elif state is FieldState.flagged:
             issues.append("low_confidence")
         out[key] = FieldValue(value=d.value, raw=d.raw, confidence=conf, page=d.page,
                               bbox=d.bbox, state=state, issues=issues)
+        if d.evidence.family == "place":  # `<key>_code`, `<key>_units_version` (records.md)
+            for k, v in unit_code_fields(key, d.value).items():
+                out[k] = FieldValue(value=v, raw=d.raw, confidence=conf, page=d.page,
+                                    bbox=d.bbox, state=state)
     return out

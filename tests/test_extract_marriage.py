@@ -1,0 +1,161 @@
+"""Marriage certificate (Giấy chứng nhận kết hôn) on synthetic OCR output: wife | husband in
+two columns that drift out of step, values wrapping inside their column, identity papers
+written as sentences, damaged labels, columns the other way round or shifted on the page;
+plus one real-OCR run on a rendered sample."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from extractors import extract_document
+from extractors.form_spec import FormSpec
+from extractors.marriage_certificate import FORM
+from extractors.normalise.id_document import normalise_id_document
+from pipeline.config import Settings
+from pipeline.models import DocType, FieldState
+from tests.test_extract_birth import Segment, make_page
+from tests.test_extract_death import ocr_rendered_sample
+
+L, R = 100, 1300  # left edges of the two columns
+
+MARRIAGE_LINES: list[str | list[Segment]] = [
+    [(L, "Số: 360"), (R, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")],
+    [(L, "Quyển số: 03/2021"), (R, "Độc lập - Tự do - Hạnh phúc")],
+    [(800, "GIẤY CHỨNG NHẬN KẾT HÔN")],
+    [(L, "Họ, chữ đệm, tên vợ: NGUYỄN THỊ LINH"), (R, "Họ, chữ đệm, tên chồng: LÂM VĂN")],
+    [(L, "Ngày, tháng, năm sinh: 02/12/1993 ......"), (R, "TÂM")],
+    [(L, "Dân tộc: Kinh ......."), (R, "Ngày, tháng, năm sinh: 06/01/1991")],
+    [(L, "Quốc tịch: Việt Nam ......"), (R, "Dân tộc: Tày")],
+    [(L, "Nơi cư trú: Thôn 12, Xã Xuân Sơn Nam,"), (R, "Quốc tịch: Việt Nam")],
+    [(L, "Huyện Đồng Xuân, Tỉnh Phú Yên"), (R, "Nơi cư trú: Số 5, tổ 3, Phường 7,")],
+    [(L, "Giấy tờ tùy thân: Căn cước công dân số"), (R, "Thành phố Tuy Hòa, Tỉnh Phú Yên")],
+    [(L, "054193995723 do Cục Cảnh sát QLHC về"), (R, "Giấy tờ tùy thân: CMND số 221234567")],
+    [(L, "TTXH cấp ngày 25/05/2017"), (R, "do Công an tỉnh Phú Yên cấp ngày 14/12/2008")],
+    "Nơi đăng ký kết hôn: Ủy ban nhân dân xã Xuân Sơn Nam, huyện Đồng Xuân, tỉnh",
+    "Phú Yên",
+    "Ngày, tháng, năm đăng ký: 02/01/2021",
+    [(600, "Vợ"), (1800, "Chồng")],
+    [(400, "(Ký, ghi rõ họ, chữ đệm, tên)"), (1500, "(Ký, ghi rõ họ, chữ đệm, tên)")],
+    [(500, "NGUYỄN THỊ LINH"), (1600, "LÂM VĂN TÂM")],
+]
+
+EXPECTED = {
+    "registration_number": "360",
+    "book_number": "03/2021",
+    "wife_name": "Nguyễn Thị Linh",
+    "wife_date_of_birth": "1993-12-02",
+    "wife_ethnicity": "Kinh",
+    "wife_nationality": "Việt Nam",
+    "wife_residence": "Thôn 12, Xã Xuân Sơn Nam, Huyện Đồng Xuân, Tỉnh Phú Yên",
+    "wife_id_number": "054193995723",
+    "husband_name": "Lâm Văn Tâm",
+    "husband_date_of_birth": "1991-01-06",
+    "husband_ethnicity": "Tày",
+    "husband_nationality": "Việt Nam",
+    "husband_residence": "Số 5, tổ 3, Phường 7, Thành phố Tuy Hòa, Tỉnh Phú Yên",
+    "husband_id_number": "221234567",
+    "registration_place": "Ủy ban nhân dân xã Xuân Sơn Nam, huyện Đồng Xuân, tỉnh Phú Yên",
+    "registration_date": "2021-01-02",
+}
+TODAY = date(2026, 1, 1)
+
+
+@pytest.fixture(scope="module")
+def settings() -> Settings:
+    return Settings()
+
+
+def values(lines: list[str | list[Segment]], settings: Settings, **kw) -> dict:
+    result = extract_document([make_page(lines, **kw)], settings, today=TODAY)
+    assert result.doc_type is DocType.marriage_certificate
+    return {k: result.fields[k].value for k in FORM.keys}
+
+
+def swap(lines: list[str | list[Segment]]) -> list[str | list[Segment]]:
+    """The same form with the husband's column on the left."""
+    out: list[str | list[Segment]] = []
+    for line in lines:
+        if isinstance(line, list) and len(line) == 2 and line[0][0] == L and line[1][0] == R:
+            out.append([(L, line[1][1]), (R, line[0][1])])
+        else:
+            out.append(line)
+    return out
+
+
+def shift(lines: list[str | list[Segment]], dx: int) -> list[str | list[Segment]]:
+    return [[(x + dx, t) for x, t in ln] if isinstance(ln, list) else [(L + dx, ln)]
+            for ln in lines]
+
+
+def test_marriage_form_spec_is_well_declared() -> None:
+    assert isinstance(FORM, FormSpec) and FORM.validate() == []
+    assert FORM.keys == list(EXPECTED)
+
+
+@pytest.mark.parametrize("source", ["ocr", "text_layer"])
+def test_every_marriage_field_two_columns_out_of_step(source: str,
+                                                      settings: Settings) -> None:
+    assert values(MARRIAGE_LINES, settings, source=source) == EXPECTED
+
+
+def test_husband_on_the_left(settings: Settings) -> None:
+    assert values(swap(MARRIAGE_LINES), settings) == EXPECTED
+
+
+def test_scan_shifted_right(settings: Settings) -> None:
+    """The page midline is no longer the column edge: the anchors are."""
+    assert values(shift(MARRIAGE_LINES, 500), settings) == EXPECTED
+
+
+def test_damaged_labels_and_a_lost_one(settings: Settings) -> None:
+    lines = list(MARRIAGE_LINES)
+    lines[5] = [(L, "Dàn tôc: Kinh ......."), (R, "Ngày,tháng nămsinh: 06/01/1991")]
+    lines[6] = [(L, "%%% @@@ ....."), (R, "Dân tộc: Tày")]  # wife's nationality unreadable
+    lines[7] = [(L, "Nơicưtrú: Thôn 12, Xã Xuân Sơn Nam,"), (R, "Quốctịch: Việt Nam")]
+    got = values(lines, settings)
+    assert got["wife_nationality"] is None
+    assert {k: v for k, v in got.items() if k != "wife_nationality"} == {
+        k: v for k, v in EXPECTED.items() if k != "wife_nationality"}
+
+
+def test_states_and_boxes_stay_in_their_column(settings: Settings) -> None:
+    fields = extract_document([make_page(MARRIAGE_LINES)], settings, today=TODAY).fields
+    assert fields["wife_residence"].bbox[2] < R
+    assert fields["husband_residence"].bbox[0] >= R
+    assert fields["husband_name"].raw == "LÂM VĂN TÂM"
+    assert fields["wife_ethnicity"].state is FieldState.auto
+
+
+def test_registration_before_birth_is_flagged(settings: Settings) -> None:
+    lines = list(MARRIAGE_LINES)
+    lines[14] = "Ngày, tháng, năm đăng ký: 02/01/1990"
+    fields = extract_document([make_page(lines)], settings, today=TODAY).fields
+    assert "registered_before_birth" in fields["registration_date"].issues
+    assert fields["registration_date"].state is FieldState.flagged
+
+
+@pytest.mark.parametrize(("raw", "number"), [
+    ("Căn cước công dân số 001190012345 do Cục Cảnh sát QLHC về TTXH cấp ngày 01/02/2021",
+     "001190012345"),
+    ("Chứng minh nhân dân số 012345678 do Công an tỉnh Nam Định cấp ngày 3/4/2005",
+     "012345678"),
+    ("CMND sô 01234S678 do CA tỉnh Nam Định cấp ngày 1/1/2000", "012345678"),
+    ("Căn cước số 001 190 012 345 do Bộ Công an cấp ngày 2/3/2025", "001190012345"),
+    ("001190012345", "001190012345"),
+])
+def test_identity_paper_sentence(raw: str, number: str) -> None:
+    assert normalise_id_document(raw).value == number
+
+
+@pytest.mark.slow
+def test_real_ocr_on_a_rendered_marriage_certificate(tmp_path: Path,
+                                                     settings: Settings) -> None:
+    pages, truth = ocr_rendered_sample(tmp_path, "marriage_certificate", 303, settings)
+    result = extract_document(pages, settings, today=TODAY)
+    assert result.doc_type is DocType.marriage_certificate
+    wrong = {k: (v, result.fields[k].value) for k, v in truth.items()
+             if result.fields[k].value != v}
+    assert len(wrong) <= 3, wrong
