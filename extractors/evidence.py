@@ -19,7 +19,11 @@ from extractors.normalise.syllables import is_vietnamese_syllable
 from extractors.normalise.vocab import ETHNIC_GROUPS, NAME_WORDS, NATIONALITIES, SURNAMES
 from pipeline.textnorm import fold, nfc
 
-FAMILIES = {"gender": "vocab", "ethnicity": "vocab", "nationality": "vocab"}
+FAMILIES = {"gender": "vocab", "ethnicity": "vocab", "nationality": "vocab",
+            # the number of "… số <n> do … cấp ngày …" is an identity number like any other
+            "id_document": "id_number",
+            # a time or date read from "Đã chết vào lúc: …" is a date-like reading
+            "time_of_day": "date", "date_after_time": "date"}
 _DEBRIS = re.compile(r"[^\w\s,./\-'()]|_|[;]|\d[^\W\d]|[^\W\d]\d|,'|'\s")
 PLACE_PREFIXES = ("", "ủy ban nhân dân", "ubnd", "bệnh viện", "bệnh viện đa khoa",
                   "bệnh viện phụ sản", "trạm y tế", "trung tâm y tế", "nhà hộ sinh")
@@ -29,7 +33,7 @@ _NUMBERED = re.compile(r"^(số|tổ|thôn|ấp|xóm|khu|khu phố|tổ dân ph�
 
 def family(normaliser: str) -> str:
     """Fields read by one normaliser share one confidence model (gender, ethnicity and
-    nationality: one closed-vocabulary model)."""
+    nationality: one closed-vocabulary model; see FAMILIES for the other groupings)."""
     return FAMILIES.get(normaliser, normaliser)
 
 
