@@ -1,0 +1,102 @@
+"""Field evidence: the crop of the source page that a field was read from.
+
+The stored original's page is rendered at the record's DPI (PDF via pypdfium2, rendering
+only the box's region; images via Pillow at their own resolution) and the field's box is
+cut out with a small margin. The crop is a derived artefact, cached in the store under
+`evidence/<sha256>/…` keyed by page, box and DPI, so it is re-creatable and shared by every
+record of the same bytes.
+
+The crop is prepared before the audited read (rendering can take a few hundred ms and must
+not hold a database transaction); the read itself — authorisation, fetching the crop bytes
+and the audit row — is one transaction, so no crop leaves the service unaudited.
+"""
+
+from __future__ import annotations
+
+import io
+
+from pipeline.errors import NotFound
+from pipeline.models import BBox, MediaType, Record
+from pipeline.storage import keys
+from service.audit import write_audit
+from service.auth import Client
+from service.context import ServiceContext
+from service.errors import Conflict, Forbidden
+from service.records import authorise_record, build, load
+
+MARGIN_PX = 8
+
+
+def evidence_key(sha256: str, page: int, bbox: BBox, dpi: int) -> str:
+    x0, y0, x1, y1 = bbox
+    return f"evidence/{sha256}/p{page}-{x0}-{y0}-{x1}-{y1}-{dpi}dpi.png"
+
+
+def render_crop(original: bytes, media_type: MediaType, page: int, bbox: BBox,
+                dpi: int) -> bytes:
+    """PNG bytes of `bbox` (pixels at `dpi`) on page `page` (1-based) of the original."""
+    x0, y0, x1, y1 = bbox
+    x0, y0, x1, y1 = max(0, x0 - MARGIN_PX), max(0, y0 - MARGIN_PX), x1 + MARGIN_PX, y1 + MARGIN_PX
+    if media_type is MediaType.pdf:
+        import pypdfium2 as pdfium
+
+        pdf = pdfium.PdfDocument(original)
+        try:
+            pg = pdf[page - 1]
+            scale = dpi / 72.0
+            w_pt, h_pt = pg.get_size()
+            crop = (x0 / scale, max(0.0, h_pt - y1 / scale), max(0.0, w_pt - x1 / scale),
+                    y0 / scale)
+            image = pg.render(scale=scale, crop=crop, grayscale=False).to_pil()
+        finally:
+            pdf.close()
+    else:
+        from PIL import Image
+
+        with Image.open(io.BytesIO(original)) as src:
+            src.seek(page - 1)
+            w, h = src.size
+            image = src.crop((x0, y0, min(w, x1), min(h, y1)))
+            image.load()
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=False)
+    return out.getvalue()
+
+
+def _locate(svc: ServiceContext, client: Client, rec: Record, citizen_id: str,
+            field_key: str) -> tuple[str, str]:
+    built = build(svc, client, rec.model_dump(mode="json", by_alias=True), citizen_id, None)
+    if built is None:
+        raise NotFound(f"no record {rec.record_id!r} for citizen {citizen_id}")
+    if field_key not in built.body["fields"]:
+        if field_key in rec.fields:
+            raise Forbidden(f"field {field_key!r} is not allow-listed for the client's scopes")
+        raise NotFound(f"record {rec.record_id!r} has no field {field_key!r}")
+    fv = rec.fields[field_key]
+    if fv.bbox is None or fv.page is None:
+        raise Conflict(f"field {field_key!r} has no box on the page",
+                       hint="it was not read from the page (e.g. absent on the form)")
+    dpi = int(built.body["provenance"]["dpi"])
+    return evidence_key(rec.source.sha256, fv.page, fv.bbox, dpi), f"{rec.doc_type.value}.{field_key}"
+
+
+def field_evidence(svc: ServiceContext, client: Client, request_id: str, record_id: str,
+                   field_key: str, citizen_id: str) -> bytes:
+    if not client.grant.allows("evidence"):
+        raise Forbidden("the client's scopes do not include field evidence")
+    svc.db.run(lambda conn: authorise_record(conn, client, record_id, citizen_id))
+    rec = Record.model_validate(load(svc, record_id))
+    key, audited_field = _locate(svc, client, rec, citizen_id, field_key)
+    if not svc.store.exists(key):
+        fv = rec.fields[field_key]
+        original = svc.store.get_bytes(keys.original_key(rec.source.sha256))
+        dpi = int(key.rsplit("-", 1)[1].removesuffix("dpi.png"))
+        png = render_crop(original, rec.source.media_type, fv.page or 1, fv.bbox or (0, 0, 1, 1),
+                          dpi)
+        svc.store.put_bytes(key, png, content_type="image/png")
+    with svc.db.transaction() as conn:
+        authorise_record(conn, client, record_id, citizen_id)
+        data = svc.store.get_bytes(key)
+        write_audit(conn, client, request_id, "evidence", citizen_id=citizen_id,
+                    citizens=[citizen_id], record_ids=[record_id], fields=[audited_field])
+    return data
