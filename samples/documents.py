@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 
+# the record format's key lists (records.md), defined once for the scorer and the generator
+from evaluation.field_keys import FIELD_KEYS, PERSON_ROLES, PLACE_KEYS  # noqa: F401
 from samples.content import DocumentContent
 from samples.documents_civil import birth_certificate, death_certificate, marriage_certificate
 from samples.documents_common import LATEST, PLACE_SUFFIXES, printed_name, running_date
@@ -22,48 +24,11 @@ from samples.registry import CitizenRegistry
 from samples.registry_families import year_of
 from samples.registry_io import Person, person
 
-FIELD_KEYS: dict[str, tuple[str, ...]] = {
-    "birth_certificate": (
-        "registration_number", "book_number", "full_name", "date_of_birth", "date_of_birth_words",
-        "gender", "ethnicity", "nationality", "place_of_birth", "hometown", "personal_id",
-        "mother_name", "mother_birth_year", "mother_ethnicity", "mother_nationality",
-        "mother_residence", "father_name", "father_birth_year", "father_ethnicity",
-        "father_nationality", "father_residence", "registration_place", "registration_date"),
-    "marriage_certificate": (
-        "registration_number", "book_number", "wife_name", "wife_date_of_birth", "wife_ethnicity",
-        "wife_nationality", "wife_residence", "wife_id_number", "husband_name",
-        "husband_date_of_birth", "husband_ethnicity", "husband_nationality", "husband_residence",
-        "husband_id_number", "registration_place", "registration_date"),
-    "death_certificate": (
-        "registration_number", "book_number", "full_name", "date_of_birth", "gender", "ethnicity",
-        "nationality", "personal_id", "date_of_death", "time_of_death", "place_of_death",
-        "cause_of_death", "registration_place", "registration_date"),
-    "land_certificate": (
-        "certificate_serial", "registry_number", "form_version", "holder_1_name",
-        "holder_1_birth_year", "holder_1_id_number", "holder_1_address", "holder_2_name",
-        "holder_2_birth_year", "holder_2_id_number", "holder_2_address", "parcel_number",
-        "map_sheet_number", "parcel_address", "area_m2", "usage_form", "land_use_purpose",
-        "land_use_term", "land_use_origin", "issue_date", "issuing_authority"),
-    "unknown": (),
-}
-PERSON_ROLES: dict[str, tuple[str, ...]] = {
-    "birth_certificate": ("subject", "mother", "father"),
-    "marriage_certificate": ("wife", "husband"),
-    "death_certificate": ("subject",),
-    "land_certificate": ("holder_1", "holder_2"),
-    "unknown": (),
-}
 DEFAULT_MIX: dict[str, float] = {"birth_certificate": 0.3, "marriage_certificate": 0.2,
                                  "death_certificate": 0.15, "land_certificate": 0.3,
                                  "unknown": 0.05}
 SHORT = {"birth_certificate": "birth", "marriage_certificate": "marriage",
          "death_certificate": "death", "land_certificate": "land", "unknown": "unknown"}
-# Places that may resolve to an administrative unit (records.md "Normalised values").
-PLACE_KEYS = frozenset({
-    "place_of_birth", "hometown", "mother_residence", "father_residence", "registration_place",
-    "wife_residence", "husband_residence", "place_of_death", "holder_1_address",
-    "holder_2_address", "parcel_address",
-})
 UNKNOWN_TITLES = ("THÔNG BÁO", "GIẤY MỜI", "ĐƠN ĐỀ NGHỊ", "BIÊN BẢN")
 
 

@@ -164,16 +164,7 @@ def postgres_server() -> Iterator[str]:
 @pytest.fixture
 def postgres_url(postgres_server: str) -> Iterator[str]:
     """A URL whose search_path is a fresh schema, dropped after the test."""
-    from sqlalchemy import create_engine, text
+    from pg_schema import pg_schema
 
-    schema = f"sohoa_t_{secrets.token_hex(6)}"
-    admin = create_engine(postgres_server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in postgres_server else "?"
-    try:
-        yield f"{postgres_server}{sep}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
+    with pg_schema(postgres_server) as url:
+        yield url

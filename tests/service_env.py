@@ -6,16 +6,15 @@ pipeline, one client per scope and purpose) costs more than most tests."""
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine
 
+from pg_schema import pg_schema
 from pipeline.config import Settings
 from service.app import create_app
 from service.db import APP_ROLE, grant_app_role
@@ -37,22 +36,6 @@ class Env:
         if who is not None:
             headers["Authorization"] = f"Bearer {self.world.keys[who]}"
         return self.client.get(path, headers=headers, **kw)  # type: ignore[arg-type]
-
-
-@contextmanager
-def pg_schema(admin_url: str) -> Iterator[str]:
-    """A URL whose search_path is a fresh schema (dropped afterwards), as conftest does."""
-    schema = f"sohoa_t_{secrets.token_hex(6)}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in admin_url else "?"
-    try:
-        yield f"{admin_url}{sep}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def _env(backend: str, settings: Settings, owner: str | None) -> Iterator[Env]:

@@ -144,16 +144,6 @@ def test_unknown_documents_have_title_and_body(docs: list[DocumentContent]) -> N
                            for d in unknown)
 
 
-def test_key_lists_agree_with_the_scorer() -> None:
-    from evaluation import field_keys
-
-    from samples.documents import PLACE_KEYS
-
-    assert FIELD_KEYS == field_keys.FIELD_KEYS
-    assert PERSON_ROLES == field_keys.PERSON_ROLES
-    assert PLACE_KEYS == field_keys.PLACE_KEYS
-
-
 def test_place_codes_on_request(reg: CitizenRegistry) -> None:
     from samples.registry_places import wards
 
