@@ -45,6 +45,8 @@ class FieldSpec:
     # The value is running text (a land's origin): a wrapped line that merely resembles a
     # label still continues it unless that label ends in a colon.
     prose: bool = False
+    # Read and cross-checked but not a record key (the land area in words backs the area).
+    internal: bool = False
     # The label opens a printed sentence with several blanks ('… giờ … phút, ngày …'):
     # dotted blanks and the printed words between them do not end the value.
     through_leaders: bool = False

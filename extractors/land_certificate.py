@@ -63,7 +63,9 @@ def _holder(n: int) -> tuple[FieldSpec, ...]:
     )
 
 
-def _unlabelled(serial: str) -> tuple[FieldSpec, ...]:
+def _issue_marks(serial: str) -> tuple[FieldSpec, ...]:
+    """The serial, the issue line and the issuing body (printed without labels) and the
+    register-book entry; `serial` is the variant's serial shape, any shape the fallback."""
     return (
         FieldSpec("certificate_serial", (), "land_serial", section="certificate",
                   patterns=(serial, SERIAL_ANY)),
@@ -87,14 +89,14 @@ PRE_2024 = FormSpec(
                   multiline=True),
         FieldSpec("area_m2", _merged("c) Diện tích:"), "area", section="parcel"),
         FieldSpec("area_m2_words", AREA_WORDS, "area_words", section="parcel",
-                  multiline=True),
+                  multiline=True, internal=True),
         FieldSpec("usage_form", _merged("d) Hình thức sử dụng:"), "usage_form", section="parcel"),
         FieldSpec("land_use_purpose", _merged("đ) Mục đích sử dụng:"), "land_purpose",
                   section="parcel", multiline=True),
         FieldSpec("land_use_term", _merged("e) Thời hạn sử dụng:"), "land_term", section="parcel"),
         FieldSpec("land_use_origin", _merged("g) Nguồn gốc sử dụng:"), "land_origin",
                   section="parcel", multiline=True, prose=True),
-        *_unlabelled(SERIAL_OLD),
+        *_issue_marks(SERIAL_OLD),
     ),
     stop_labels=STOPS,
     variant="pre-2024",
@@ -111,7 +113,7 @@ FORM_2024 = FormSpec(
         FieldSpec("map_sheet_number", _merged("tờ bản đồ số:"), "parcel_number", section="parcel"),
         FieldSpec("area_m2", _merged("b. Diện tích:"), "area", section="parcel"),
         FieldSpec("area_m2_words", AREA_WORDS, "area_words", section="parcel",
-                  multiline=True),
+                  multiline=True, internal=True),
         FieldSpec("land_use_purpose", _merged("c. Loại đất:"), "land_purpose", section="parcel",
                   multiline=True),
         FieldSpec("land_use_term", _merged("d. Thời hạn sử dụng:"), "land_term", section="parcel"),
@@ -121,7 +123,7 @@ FORM_2024 = FormSpec(
         # Not among the items of the 2024 form's model; printed by some offices.
         FieldSpec("land_use_origin", _merged("g. Nguồn gốc sử dụng:"), "land_origin",
                   section="parcel", multiline=True, prose=True, required=False),
-        *_unlabelled(SERIAL_NEW),
+        *_issue_marks(SERIAL_NEW),
     ),
     stop_labels=(*STOPS, "3. Thông tin tài sản gắn liền với đất:"),
     variant="2024",

@@ -18,6 +18,7 @@ _LEADER_CHARS = ".…·•_-—–:;,'\"`~|"
 _LEADER_ONLY = re.compile(r"^[\s" + re.escape(_LEADER_CHARS) + r"]*$")
 _LEADER_RUN = re.compile(r"(?:…|[.·_](?:\s?[.·_…]){2,})+")
 _INNER_COLON = re.compile(r"(?<=\w)[:;](?=\S)")
+_GLUED_FIGURES = re.compile(r"^(\D*[^\W\d_]{4})(\d[\d/.,]*\w?)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +102,13 @@ def token_key(text: str) -> str:
     return "".join(c for c in fold(text) if c.isalnum())
 
 
+def _split_glued_figures(part: str) -> list[str]:
+    """'Tờbảnđồsố22' -> 'Tờbảnđồsố', '22': a word of four or more letters run into the
+    figures after it is a label that lost its colon and the space after it."""
+    m = _GLUED_FIGURES.match(part)
+    return [m.group(1), m.group(2)] if m else [part]
+
+
 def _split_word(word: Word, page: int) -> list[Token]:
     """Cut 'sinh:02/07/1990' into 'sinh:' and '02/07/1990', boxes shared by character count."""
     text = clean(word.text)
@@ -112,6 +120,7 @@ def _split_word(word: Word, page: int) -> list[Token]:
         parts.append(text[start:m.end()])
         start = m.end()
     parts.append(text[start:])
+    parts = [piece for part in parts for piece in _split_glued_figures(part)]
     x0, y0, x1, y1 = word.bbox
     total = sum(len(p) for p in parts)
     tokens: list[Token] = []

@@ -86,4 +86,6 @@ def extract_form(pages: list[PageText], spec: FormSpec, settings: Settings, *,
                  confidence_fn: ConfidenceFn = calibrated_confidence) -> dict[str, FieldValue]:
     lines = document_lines(pages)
     drafts = read_drafts(lines, spec, {p.page: p.width for p in pages})
-    return review(drafts, spec, settings, today=today, confidence_fn=confidence_fn)
+    fields = review(drafts, spec, settings, today=today, confidence_fn=confidence_fn)
+    internal = {f.key for f in spec.fields if f.internal}
+    return {k: v for k, v in fields.items() if k not in internal}

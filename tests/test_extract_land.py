@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from evaluation.field_keys import FIELD_KEYS, PLACE_KEYS, PLACE_SUFFIXES
 from extractors import extract_document
 from extractors.land_certificate import FORM, FORM_2024, PRE_2024
 from pipeline.config import Settings
@@ -91,7 +92,6 @@ OLD_EXPECTED = {
     "map_sheet_number": "63",
     "parcel_address": "Thôn 25, Xã Dray Bhăng, Huyện Cư Kuin, Tỉnh Đắk Lắk",
     "area_m2": 1469.5,
-    "area_m2_words": 1469.5,
     "usage_form": "Sử dụng riêng",
     "land_use_purpose": "Đất trồng cây lâu năm",
     "land_use_term": "Đến ngày 15/10/2063",
@@ -140,7 +140,6 @@ NEW_EXPECTED = {
     "map_sheet_number": "7",
     "parcel_address": "Số 40, tổ 3, Phường Phúc Xá, Quận Ba Đình, Thành phố Hà Nội",
     "area_m2": 108.0,
-    "area_m2_words": 108,
     "usage_form": "Sử dụng riêng",
     "land_use_purpose": "Đất ở tại đô thị",
     "land_use_term": "Lâu dài",
@@ -193,6 +192,13 @@ def test_single_holder_is_blank_not_missing(settings: Settings) -> None:
     assert fields["form_version"].state is FieldState.auto
 
 
+def test_area_words_back_the_area_but_are_no_record_key(settings: Settings) -> None:
+    fields = extract_document([make_page(NEW_PAGE)], settings, today=TODAY).fields
+    assert "area_m2_words" not in fields
+    assert set(fields) <= set(FIELD_KEYS["land_certificate"]) | {
+        f"{k}{suffix}" for k in PLACE_KEYS for suffix in PLACE_SUFFIXES}
+
+
 def test_area_words_cross_check(settings: Settings) -> None:
     page = [ln if not (isinstance(ln, str) and ln.startswith("b. Diện")) else
             "b. Diện tích: 180,0 m² (Bằng chữ: Một trăm linh tám mét vuông)"
@@ -210,6 +216,29 @@ def test_lost_holder_name_does_not_shift_into_holder_2(settings: Settings) -> No
     assert got["holder_1_name"] is None and got["holder_2_name"] is None
     assert got["holder_1_birth_year"] == 1985 and got["holder_2_birth_year"] is None
     assert got["holder_1_address"] == NEW_EXPECTED["holder_1_address"]
+
+
+def test_household_of_two_in_running_lines(settings: Settings) -> None:
+    """'Hộ gia đình, gồm ông: …, Năm sinh: …, CCCD số: … và bà: …' with labels mid-line."""
+    page = list(NEW_PAGE)
+    i = page.index("Bà: TRẦN THỊ HOA")
+    page[i:i + 3] = [
+        "Hộ gia đình, gồm ông: NGUYỄN VĂN AN, Năm sinh: 1980, CCCD số: 001080012345,",
+        "Địa chỉ thường trú: Số 12, tổ 3, Phường Phúc Xá, Quận Ba Đình, Thành phố Hà Nội",
+        "và bà: TRẦN THỊ HOA, Năm sinh: 1985, CCCD số: 001185012345, Địa chỉ thường trú: Số 12,",
+        "tổ 3, Phường Phúc Xá, Quận Ba Đình, Thành phố Hà Nội",
+    ]
+    got = _values([make_page(page)], settings)
+    address = NEW_EXPECTED["holder_1_address"]
+    assert (got["holder_1_name"], got["holder_1_birth_year"], got["holder_1_id_number"],
+            got["holder_1_address"]) == ("Nguyễn Văn An", 1980, "001080012345", address)
+    assert (got["holder_2_name"], got["holder_2_birth_year"], got["holder_2_id_number"],
+            got["holder_2_address"]) == ("Trần Thị Hoa", 1985, "001185012345", address)
+
+
+def test_holder_line_without_its_colon(settings: Settings) -> None:
+    page = [("Bà. TRẦN THỊ HOA" if ln == "Bà: TRẦN THỊ HOA" else ln) for ln in NEW_PAGE]
+    assert _values([make_page(page)], settings)["holder_1_name"] == "Trần Thị Hoa"
 
 
 def test_damaged_labels_and_merged_words(settings: Settings) -> None:

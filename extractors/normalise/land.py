@@ -14,16 +14,17 @@ import re
 from datetime import date
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from extractors.normalise.dates import normalise_date
-from extractors.normalise.digits import CONFUSIONS
+from extractors.normalise.digits import CONFUSIONS, SLASHES
 from extractors.normalise.number_words import parse_number, repair_token
 from extractors.normalise.places import repair_place
 from extractors.normalise.result import Normalised, strip_wrapping
 from pipeline.textnorm import clean, fold
 
 SERIAL_DIGITS = (6, 8)  # old form 2 letters + 6 digits, 2024 form 2 letters + 8 digits
-_DIGITISH = "0-9OoDQIl|!SBZG"
+_DIGITISH = "0-9OoDQIl|!SBZG§"
 _CODE = re.compile(rf"(?<![A-Za-zĐ])([A-ZĐ]{{2}})\s?[-.]?\s?([{_DIGITISH}][{_DIGITISH}\s]*)")
 # Looser: letters read in lower case, as '5'/'0', or with a stray mark before the digits.
 _CODE_LOOSE = re.compile(rf"(?<![A-Za-zĐ])([A-Za-zĐ5$0][A-Za-zĐ5$0])[\s'`’_.,:-]*([{_DIGITISH}]"
@@ -59,7 +60,10 @@ LAND_ORIGINS = tuple(  # 'Nhà nước' keeps its capital inside a sentence
     for chain in _ORIGIN_CHAINS for base in _ORIGIN_BASES)
 USAGE_FORMS = ("Sử dụng riêng", "Sử dụng chung")
 LONG_TERM = "Lâu dài"
-SNAP_SCORE, SNAP_MARGIN = 88.0, 4.0
+SNAP_SCORE, SNAP_MARGIN = 88.0, 3  # ratio to accept; edits ahead of the runner-up
+
+
+_LAND_CONFUSIONS = {**CONFUSIONS, ord("§"): "8"}
 
 
 def _key(text: str) -> str:
@@ -69,7 +73,7 @@ def _key(text: str) -> str:
 def _digits(run: str) -> tuple[str, bool]:
     """A digit run with OCR letter slips mapped back to digits (spaces inside dropped)."""
     run = re.sub(r"\s", "", run)
-    fixed = run.translate(CONFUSIONS)
+    fixed = run.translate(_LAND_CONFUSIONS)
     return fixed, fixed != run
 
 
@@ -110,7 +114,7 @@ def parse_area(text: str) -> tuple[float | None, bool]:
     is the decimal part when a comma precedes it or it is not three digits long
     ('3.234.4', '4.310, 7', '5.592 9' as OCR prints them). Returns (value, repaired)."""
     fixed = re.sub(rf"(?<=[\d,.])[{_DIGITISH}](?=[\d,.]|\s*m)|[{_DIGITISH}](?=[\d,.]+)",
-                   lambda m: m.group(0).translate(CONFUSIONS), text)
+                   lambda m: m.group(0).translate(_LAND_CONFUSIONS), text)
     repaired = fixed != text
     m = _AREA.search(fixed.split("m")[0] if "m" in fixed else fixed)
     if m is None:
@@ -193,8 +197,11 @@ def normalise_term(raw: str) -> Normalised:
         m = re.match(r"^\W*\w+\W+\w+\W*(.*)$", folded)  # the prefix misread
     if m is not None:
         date_text = text[len(text) - len(m.group(1)):] if m.group(1) else ""
-        digits, repaired = re.subn(r"\s*/\s*", "/", date_text)
-        fixed, slips = _digits_in_date(digits)
+        digits = re.sub(r"\s*/\s*", "/", date_text.translate(SLASHES))
+        found = re.match(rf"[{_DIGITISH}]{{1,2}}/[{_DIGITISH}]{{1,2}}/[{_DIGITISH}]{{4}}", digits)
+        debris = bool(found) and bool(digits[found.end():].strip(" .,;"))
+        fixed, slips = _digits_in_date(found.group(0) if found else digits)
+        slips = slips or debris or digits != date_text
         ok = bool(re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", fixed))
         value = f"Đến ngày {fixed}".strip()
         return Normalised(value, [] if ok else ["unparsed_term"],
@@ -203,7 +210,7 @@ def normalise_term(raw: str) -> Normalised:
 
 
 def _digits_in_date(text: str) -> tuple[str, bool]:
-    fixed = "/".join(p.translate(CONFUSIONS) if any(c.isdigit() for c in p) else p
+    fixed = "/".join(p.translate(_LAND_CONFUSIONS) if any(c.isdigit() for c in p) else p
                      for p in text.split("/"))
     fixed = fixed.rstrip(" .,;")
     return fixed, fixed != text.rstrip(" .,;")
@@ -223,9 +230,15 @@ def _snap(text: str, vocabulary: tuple[str, ...], *, score: float = SNAP_SCORE
     if not key:
         return text, False
     best = process.extract(key, list(keys), scorer=fuzz.ratio, limit=2)
-    if best and best[0][1] >= score and (len(best) < 2 or best[0][1] - best[1][1] >= SNAP_MARGIN):
-        return keys[best[0][0]], True
-    heads = [k for k in keys if len(key) >= max(10, 0.7 * len(k)) and len(key) < len(k)
+    if best and best[0][1] >= score:
+        if len(best) < 2:
+            return keys[best[0][0]], True
+        # Clear means fewer edits by a margin ('có thu' and 'không thu' differ by four).
+        d1, d2 = (Levenshtein.distance(key, b[0]) for b in best)
+        if d2 - d1 >= SNAP_MARGIN:
+            return keys[best[0][0]], True
+        return text, False
+    heads = [k for k in keys if len(key) >= max(10, 0.7 * len(k)) and len(key) < 0.95 * len(k)
              and fuzz.ratio(key, k[:len(key)]) >= 92]
     if len(heads) == 1:
         return keys[heads[0]], True
@@ -279,9 +292,9 @@ def normalise_parcel_number(raw: str) -> Normalised:
     return Normalised(value, clean=not repaired and not rest, repaired=repaired)
 
 
-_RUNNING = re.compile(r"n\w{1,4}\W*([0-9oil|!]{1,2})\W*th\w{1,4}\W*([0-9oil|!]{1,2})\W*"
-                      r"n\w{1,3}\W*([0-9oil|!]{4})(?![0-9])")
-_DATE_DIGITS = str.maketrans({"o": "0", "i": "1", "l": "1", "|": "1", "!": "1"})
+_RUNNING = re.compile(r"n\w{1,4}\W*([0-9oil|!§]{1,2})\s*th\w{1,4}\W*([0-9oil|!§]{1,2})\s*"
+                      r"n\w{1,3}\W*([0-9oil|!§]{4})(?![0-9])")
+_DATE_DIGITS = str.maketrans({"o": "0", "i": "1", "l": "1", "|": "1", "!": "1", "§": "8"})
 
 
 def normalise_issue_date(raw: str) -> Normalised:
@@ -313,6 +326,7 @@ def normalise_authority(raw: str) -> Normalised:
     text = clean(strip_wrapping(raw))
     # '(Ký, ghi rõ họ …)' and other debris of the signature block end the name
     cut = re.split(r"\s*(?:\((?=\s*k)|[/“\"«])", text, maxsplit=1, flags=re.I)[0].strip(" .,;")
+    cut = re.sub(r"\s*[:;]\s*", " ", cut)  # a name has no colon: a misread comma or stain
     words = cut.split()
     if not words:
         return Normalised(None, ["missing"], clean=False)
