@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from evaluation.field_keys import FIELD_KEYS
 from evaluation.calibration import (
     ReliabilityBin, ThresholdCheck, reliability_bins, threshold_checks,
 )
@@ -225,9 +226,11 @@ def score(corpus: Corpus, preds: Predictions, timing: Timing | None = None) -> S
         confusion[truth.doc_type][predicted_type] += 1
         doc_right += predicted_type == truth.doc_type
         straight += _straight_through(record)
-        if record is not None:
-            review_total += len(record.fields)
-            review_flagged += sum(fv.state == FieldState.flagged for fv in record.fields.values())
+        if record is not None:  # over the form's records.md keys: extensions do not count
+            spec_fields = [fv for key, fv in record.fields.items()
+                           if key in FIELD_KEYS.get(record.doc_type.value, ())]
+            review_total += len(spec_fields)
+            review_flagged += sum(fv.state == FieldState.flagged for fv in spec_fields)
 
     auto = [o for o in outcomes if o.state == FieldState.auto.value]
     # (confidence, correct) for every predicted field that has truth; auto ones for the check
