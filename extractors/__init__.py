@@ -23,6 +23,13 @@ from pipeline.config import Settings
 from pipeline.models import DocType, PageText
 
 
+def classify_pages(pages: list[PageText]) -> DocType:
+    """Which form these pages are (unknown when none matches, or there is no text)."""
+    if not pages or not any(p.words for p in pages):
+        return DocType.unknown
+    return classify(document_lines(pages)).doc_type
+
+
 def extract_document(pages: list[PageText], settings: Settings, *, today: date | None = None,
                      confidence_fn: ConfidenceFn = calibrated_confidence) -> Extraction:
     """Classify, then read the fields of the matching form (none if it has no extractor)."""
@@ -43,5 +50,6 @@ def extract_document(pages: list[PageText], settings: Settings, *, today: date |
 
 
 __all__ = ["Classification", "ConfidenceFn", "Extraction", "FieldEvidence", "classify",
+           "classify_pages",
            "calibrated_confidence", "extract_document", "extract_form", "form_specs",
            "heuristic_confidence"]

@@ -38,6 +38,7 @@ class Settings(BaseSettings):
 
     # pages and OCR
     dpi: int = 300
+    min_ocr_dpi: int = 250  # scans below this are upscaled to `dpi` before OCR
     tesseract_lang: str = "vie"
     tesseract_psm: int = 6
     ocr_workers: int = Field(default_factory=_default_workers)

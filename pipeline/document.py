@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from extractors import Extraction, extract_document
+from extractors import Extraction, classify_pages, extract_document
 from pipeline import __version__
 from pipeline.config import Settings
 from pipeline.errors import InputError, SohoaError
@@ -29,7 +29,7 @@ from pipeline.models import (
     Source,
     record_id_for,
 )
-from pipeline.ocr import ocr_rendered_page
+from pipeline.ocr import ocr_rendered_page, upright_reading
 from pipeline.pages import RenderedPage, load_pages
 from pipeline.readings import load_reading, save_reading
 from pipeline.sources import InputRef, fetch
@@ -123,7 +123,21 @@ def read_pages(scan: ScanFile, ctx: Context) -> list[PageText]:
         except InputError as err:
             err.filename = scan.filename
             raise
-        return ocr_pages(rendered, ctx)
+        pages = ocr_pages(rendered, ctx)
+        if classify_pages(pages) is DocType.unknown:
+            pages = _upright_if_it_helps(rendered, pages, ctx)
+        return pages
+
+
+def _upright_if_it_helps(rendered: list[RenderedPage], pages: list[PageText],
+                         ctx: Context) -> list[PageText]:
+    """A document that matches no form may have pages turned 90/180/270°: read those
+    upright, and keep the upright reading only if the document then matches a form."""
+    upright = [upright_reading(r, p, ctx.settings) for r, p in zip(rendered, pages, strict=True)]
+    if all(u is None for u in upright):
+        return pages
+    candidate = [u or p for u, p in zip(upright, pages, strict=True)]
+    return candidate if classify_pages(candidate) is not DocType.unknown else pages
 
 
 def ocr_pages(rendered: list[RenderedPage], ctx: Context) -> list[PageText]:

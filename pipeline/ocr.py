@@ -108,20 +108,55 @@ def ocr_rendered_page(page: RenderedPage, settings: Settings) -> PageText:
     """
     if page.text_layer_status == "real" and page.text_layer is not None:
         return page.text_layer
-    cleaned = clean_page(read_page_image(page), settings, dpi=page.dpi)
-    result = _ocr_cleaned(cleaned, page, settings)
+    image, dpi = at_ocr_resolution(read_page_image(page), page.dpi, settings)
+    cleaned = clean_page(image, settings, dpi=dpi)
+    result = _ocr_cleaned(cleaned, page, settings, dpi)
     if is_poor(result):
-        degrees, confidence = detect_orientation(cleaned.image)
-        if degrees and confidence >= OSD_MIN_CONFIDENCE:
-            turned = rotate_orthogonal(cleaned.image, degrees)
-            retry = clean_page(turned, settings, dpi=page.dpi, steps=("deskew",))
-            retry.rotation, retry.skew = degrees, cleaned.skew + retry.skew
-            second = _ocr_cleaned(retry, page, settings)
-            if _quality(second) > _quality(result):
-                result = second
-            else:
-                _write_cleaned(cleaned, page)  # keep the image the boxes refer to
+        second = _turned_reading(page, settings, OSD_MIN_CONFIDENCE)
+        if second is not None and _quality(second) > _quality(result):
+            result = second
+        elif second is not None:
+            _write_cleaned(cleaned, page)  # keep the image the boxes refer to
     return result
+
+
+def upright_reading(page: RenderedPage, current: PageText, settings: Settings) -> PageText | None:
+    """Ask OSD whether an OCR'd page is turned (90/180/270°) and, if so, read it upright.
+
+    For a reading that *looks* fine but made no sense (the document matched no form): an
+    upside-down page gives plenty of confident garbage, so `is_poor` does not catch it, and
+    any turn OSD proposes is worth a try because the caller keeps the upright reading only
+    if the document then makes sense. None when OSD proposes no turn or the page was not
+    OCR'd."""
+    if current.source != "ocr" or page.image_path is None:
+        return None
+    return _turned_reading(page, settings, 0.0)
+
+
+def at_ocr_resolution(image: np.ndarray, dpi: int, settings: Settings) -> tuple[np.ndarray, int]:
+    """Scans below `min_ocr_dpi` (150-200 DPI from old flatbeds and phones) are upscaled to
+    the configured DPI first: Tesseract's models want ~20 px letters, and on such pages
+    the difference is between a recognised form and none (boxes are then in the upscaled
+    pixels, the resolution the page was OCR'd at)."""
+    if dpi >= settings.min_ocr_dpi or dpi <= 0:
+        return image, dpi
+    import cv2
+
+    scale = settings.dpi / dpi
+    return cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC), settings.dpi
+
+
+def _turned_reading(page: RenderedPage, settings: Settings,
+                    min_confidence: float) -> PageText | None:
+    """OSD judges the page as scanned - cleaning (form-line and speck removal) takes away
+    what it relies on - and the turned page is then cleaned in full and OCR'd."""
+    image, dpi = at_ocr_resolution(read_page_image(page), page.dpi, settings)
+    degrees, confidence = detect_orientation(image)
+    if not degrees or confidence < min_confidence:
+        return None
+    cleaned = clean_page(rotate_orthogonal(image, degrees), settings, dpi=dpi)
+    cleaned.rotation = degrees
+    return _ocr_cleaned(cleaned, page, settings, dpi)
 
 
 def _quality(text: PageText) -> float:
@@ -134,9 +169,10 @@ def _write_cleaned(cleaned: CleanedPage, page: RenderedPage) -> Path:
     return out
 
 
-def _ocr_cleaned(cleaned: CleanedPage, page: RenderedPage, settings: Settings) -> PageText:
+def _ocr_cleaned(cleaned: CleanedPage, page: RenderedPage, settings: Settings,
+                 dpi: int) -> PageText:
     out = _write_cleaned(cleaned, page)
-    text = ocr_page(out, page.page, page.dpi, settings)
+    text = ocr_page(out, page.page, dpi, settings)
     return text.model_copy(update={"rotation": cleaned.rotation, "skew": cleaned.skew})
 
 

@@ -20,7 +20,7 @@ from pipeline.errors import StorageError
 from pipeline.models import PageText
 from pipeline.storage import ObjectStore, keys
 
-READING_VERSION = "1"
+READING_VERSION = "3"  # 2: unrecognised documents re-read upright; 3: low-DPI upscaling
 
 
 class Reading(BaseModel):
@@ -40,7 +40,8 @@ def _tesseract_version() -> str:
 
 def fingerprint(settings: Settings) -> str:
     parts = (READING_VERSION, _tesseract_version(), settings.tesseract_lang,
-             str(settings.tesseract_psm), str(settings.dpi), ",".join(DEFAULT_STEPS))
+             str(settings.tesseract_psm), str(settings.dpi), str(settings.min_ocr_dpi),
+             ",".join(DEFAULT_STEPS))
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 

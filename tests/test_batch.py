@@ -170,3 +170,18 @@ def test_reprocessing_reuses_the_stored_page_reading(settings: Settings, tmp_pat
     monkeypatch.setattr(readings, "READING_VERSION", "test-changed")
     run_batch(str(inputs), tmp_path / "out", settings, reprocess=True)
     assert len(calls) == 1
+
+
+def test_an_upside_down_scan_is_read_upright(settings: Settings, tmp_path: Path) -> None:
+    """An upside-down page OCRs into confident garbage that matches no form; the document
+    is then re-read upright (OSD on the page as scanned) and recognised."""
+    from PIL import Image
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    with Image.open(bundled_corpus() / GOOD[0]) as scan:
+        scan.rotate(180).save(inputs / "turned.jpg", dpi=scan.info.get("dpi", (300, 300)))
+    summary = run_batch(str(inputs), tmp_path / "out", settings)
+    record = Record.from_json((tmp_path / "out" / "turned.json").read_text())
+    assert summary.items[0].outcome == Outcome.processed
+    assert record.doc_type.value == "birth_certificate"

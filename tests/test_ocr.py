@@ -118,3 +118,13 @@ def test_upside_down_page_is_turned_and_read(tmp_path: Path) -> None:
     assert "NGUYỄN" in text.text and not ocr.is_poor(text)
     cleaned = Image.open(ocr.cleaned_image_path(page))
     assert cleaned.size == (text.width, text.height)
+
+
+def test_low_dpi_scans_are_upscaled_to_the_configured_dpi(settings) -> None:
+    from pipeline.ocr import at_ocr_resolution
+
+    image = np.zeros((1000, 700), dtype=np.uint8)
+    scaled, dpi = at_ocr_resolution(image, 150, settings)
+    assert dpi == settings.dpi == 300 and scaled.shape == (2000, 1400)
+    same, dpi = at_ocr_resolution(image, 300, settings)
+    assert dpi == 300 and same is image
