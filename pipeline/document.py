@@ -152,10 +152,14 @@ def ocr_pages(rendered: list[RenderedPage], ctx: Context) -> list[PageText]:
 def build_record(scan: ScanFile, n_pages: int, extraction: Extraction) -> Record:
     fields = extraction.fields
     issues = list(extraction.issues)
+    stage = reason = None
     if extraction.doc_type == DocType.unknown:
         status = RecordStatus.rejected
         if not issues:
             issues.append("unsupported_document")
+        stage = "classify"
+        reason = ("no text could be read" if "no_text" in issues else
+                  "matches none of the supported forms (birth, marriage, death, land)")
     elif not fields:  # a known form whose extractor is not built: a person must read it
         status = RecordStatus.needs_review
         if not issues:
@@ -169,7 +173,7 @@ def build_record(scan: ScanFile, n_pages: int, extraction: Extraction) -> Record
         source=Source(filename=scan.filename, sha256=scan.sha256, pages=n_pages,
                       media_type=scan.media_type),
         doc_type=extraction.doc_type, status=status, fields=fields, issues=issues,
-        pipeline_version=__version__,
+        rejected_stage=stage, rejected_reason=reason, pipeline_version=__version__,
     )
 
 
