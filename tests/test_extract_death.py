@@ -16,7 +16,7 @@ from extractors.form_spec import FormSpec
 from extractors.normalise.time_of_day import normalise_date_after_time, normalise_time_of_day
 from pipeline.config import Settings
 from pipeline.models import DocType, FieldState
-from tests.test_extract_birth import Segment, make_page
+from ocr_words import Segment, make_page
 
 DEATH_LINES: list[str | list[Segment]] = [
     [(100, "Số: 236"), (1300, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")],

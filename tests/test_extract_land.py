@@ -12,32 +12,13 @@ from pathlib import Path
 import pytest
 
 from evaluation.field_keys import FIELD_KEYS, PLACE_KEYS, PLACE_SUFFIXES
+from ocr_words import Segment, make_page
 from extractors import extract_document
 from extractors.land_certificate import FORM, FORM_2024, PRE_2024
 from pipeline.config import Settings
-from pipeline.models import DocType, FieldState, PageText, Word
+from pipeline.models import DocType, FieldState, PageText
 
-CHAR_W, LINE_H, GAP = 18, 40, 60
 TODAY = date(2026, 1, 1)
-Segment = tuple[int, str]
-
-
-def make_page(lines: list[str | list[Segment]], *, page: int = 1,
-              conf: float = 0.95) -> PageText:
-    """Words with pixel boxes, one OCR line id per segment (as Tesseract gives them)."""
-    words: list[Word] = []
-    line_id = 0
-    for row, line in enumerate(lines):
-        segments = [(100, line)] if isinstance(line, str) else line
-        y0 = 150 + row * (LINE_H + GAP // 3)
-        for x, text in segments:
-            line_id += 1
-            for token in text.split():
-                x1 = x + CHAR_W * len(token)
-                words.append(Word(text=token, bbox=(x, y0, x1, y0 + LINE_H),
-                                  confidence=conf, line_id=line_id))
-                x = x1 + CHAR_W
-    return PageText(page=page, width=2480, height=3508, dpi=300, source="ocr", words=words)
 
 
 OLD_PAGE_1: list[str | list[Segment]] = [

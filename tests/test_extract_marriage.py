@@ -16,7 +16,7 @@ from extractors.marriage_certificate import FORM
 from extractors.normalise.id_document import normalise_id_document
 from pipeline.config import Settings
 from pipeline.models import DocType, FieldState
-from tests.test_extract_birth import Segment, make_page
+from ocr_words import Segment, make_page
 from tests.test_extract_death import ocr_rendered_sample
 
 L, R = 100, 1300  # left edges of the two columns
