@@ -141,8 +141,9 @@ def test_birth_certificate_through_tesseract() -> None:
     values = {k: f.value for k, f in result.fields.items()}
     accuracy, wrong = field_accuracy(values, TRUTH)
     assert accuracy >= 0.85, wrong
-    # What is auto-accepted must be right.
-    auto_wrong = [k for k, f in result.fields.items() if f.state.value == "auto"
+    # What is auto-accepted must be right (derived keys such as `hometown_code` have no
+    # truth here: judged by the records.md keys only).
+    auto_wrong = [k for k, f in result.fields.items() if k in TRUTH and f.state.value == "auto"
                   and f.value != TRUTH[k]]
     assert auto_wrong == []
 
