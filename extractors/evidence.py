@@ -12,7 +12,12 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from extractors.normalise.admin_units import UnitMatch, resolve_place, rest_plausible
+from extractors.normalise.admin_units import (
+    UnitMatch,
+    dataset_rows,
+    resolve_place,
+    rest_plausible,
+)
 from extractors.normalise.places import UNIT_TYPES, admin_unit_names
 from extractors.normalise.result import Normalised
 from extractors.normalise.syllables import is_vietnamese_syllable
@@ -131,19 +136,9 @@ def unit_code_fields(key: str, value: object) -> dict[str, str]:
 
 @cache
 def _provinces() -> frozenset[str]:
-    import sqlite3
-    from importlib import resources
-
-    try:
-        db = resources.files("vietnamadminunits").joinpath("data/dataset.db")
-        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    except (ModuleNotFoundError, sqlite3.Error):
-        return frozenset()
-    with con:
-        names = {r[0] for q in ("select provinceShort from admin_units_legacy",
-                                "select provinceShort from admin_units")
-                 for r in con.execute(q)}
-    return frozenset(nfc(n) for n in names if n)
+    rows = dataset_rows("select provinceShort from admin_units_legacy",
+                        "select provinceShort from admin_units")
+    return frozenset(nfc(r[0]) for q in rows for r in q if r[0])
 
 
 def is_province(segment: str) -> bool:

@@ -9,7 +9,6 @@ from extractors.confidence import (
     ConfidenceFn,
     FieldEvidence,
     calibrated_confidence,
-    heuristic_confidence,
 )
 from extractors.engine import RawField, choose_variant, read_form
 from extractors.evidence import family, value_features

@@ -20,7 +20,6 @@ from extractors.confidence import (
     ConfidenceFn,
     FieldEvidence,
     calibrated_confidence,
-    heuristic_confidence,
 )
 from extractors.evidence import place_issues, unit_code_fields
 from extractors.form_spec import CrossCheck, FormSpec

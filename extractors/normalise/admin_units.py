@@ -117,23 +117,28 @@ DISTRICT_TYPES = ("Thành phố", "Thị xã", "Quận", "Huyện")
 WARD_TYPES = ("Thị trấn", "Phường", "Xã", "Đặc khu")
 
 
+def dataset_rows(*queries: str) -> list[list[tuple]]:
+    """The rows of each query on the package's dataset, read-only ([] per query when the
+    package or its file is missing): the one way this project reads `vietnamadminunits`."""
+    db = _dataset()
+    if db is None:
+        return [[] for _ in queries]
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return [[] for _ in queries]
+    with con:
+        return [con.execute(q).fetchall() for q in queries]
+
+
 @cache
 def trees() -> dict[str, _Tree]:
     """The unit hierarchy of both data versions (empty if the package is missing)."""
     out = {V2025: _Tree(), PRE_2025: _Tree()}
-    db = _dataset()
-    if db is None:
-        return out
-    try:
-        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    except sqlite3.Error:
-        return out
-    with con:
-        legacy = con.execute(
-            "select province, provinceCode, district, districtCode, ward, wardCode"
-            " from admin_units_legacy").fetchall()
-        new = con.execute("select province, provinceCode, ward, wardCode from admin_units"
-                          ).fetchall()
+    legacy, new = dataset_rows(
+        "select province, provinceCode, district, districtCode, ward, wardCode"
+        " from admin_units_legacy",
+        "select province, provinceCode, ward, wardCode from admin_units")
     t = out[PRE_2025]
     seen: set[str] = set()
     for prov, pcode, dist, dcode, ward, wcode in legacy:

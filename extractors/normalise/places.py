@@ -12,10 +12,9 @@ later stage; this only cleans the text.
 from __future__ import annotations
 
 import re
-import sqlite3
 from functools import cache
-from importlib import resources
 
+from extractors.normalise.admin_units import dataset_rows
 from pipeline.textnorm import fold
 
 COMMON_PHRASES = (
@@ -28,18 +27,13 @@ UNIT_TYPES = ("huyện", "tỉnh", "quận", "phường", "xã", "thôn", "xóm"
 
 @cache
 def admin_unit_names() -> list[str]:
-    try:
-        db = resources.files("vietnamadminunits").joinpath("data/dataset.db")
-        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    except (ModuleNotFoundError, sqlite3.Error):
-        return []
+    """Every province, district and ward short name, in both data versions."""
     names: set[str] = set()
-    queries = ("select provinceShort, districtShort, wardShort from admin_units_legacy",
-               "select provinceShort, wardShort from admin_units")
-    with con:
-        for q in queries:
-            for row in con.execute(q):
-                names.update(n for n in row if n)
+    for rows in dataset_rows("select provinceShort, districtShort, wardShort"
+                             " from admin_units_legacy",
+                             "select provinceShort, wardShort from admin_units"):
+        for row in rows:
+            names.update(n for n in row if n)
     return sorted(names)
 
 
