@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import (
@@ -91,9 +90,6 @@ class Settings(BaseSettings):
     def effective_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'index.db'}"
 
-    def public_dict(self) -> dict[str, Any]:
-        """Settings safe to print or log (secrets masked)."""
-        return self.model_dump(mode="json")
 
 
 _cached: Settings | None = None

@@ -13,7 +13,6 @@ natively by Tesseract; grey pages as PGM, colour pages - seals - as PPM).
 from __future__ import annotations
 
 import contextlib
-import json
 import math
 import sys
 from pathlib import Path
@@ -188,10 +187,8 @@ def _preload() -> None:
 
 
 def main(argv: list[str]) -> None:
-    if argv and argv[0] == "--serve":
-        sandbox.serve(_handle, int(argv[1]), _preload)
-    else:
-        _handle(json.loads(argv[0]))
+    """`python -m pipeline.pdf_pages --serve MEMORY_MB`: a warm sandbox child."""
+    sandbox.serve(_handle, int(argv[1]), _preload)
 
 
 def _handle(job: dict[str, Any]) -> None:

@@ -2,9 +2,9 @@
 
 A hostile or broken PDF can make a parser loop, recurse or allocate without bound; in the
 worker process that would hang the batch or get it OOM-killed. The child is a fresh
-`python -m <module>` (not a fork: the parent may be threaded - OCR pool, Prefect), it caps
-its own address space first thing (`limit_self`), and talks to the parent in JSON lines on
-stdout. The time limit applies *between* messages, so a 200-page PDF that reports each
+`python -m <module> --serve` (not a fork: the parent may be threaded - OCR pool, Prefect),
+it caps its own address space first thing (`limit_self`), and talks to the parent in JSON
+lines on stdout. The time limit applies *between* messages, so a 200-page PDF that reports each
 page gets `timeout_s` per page, while a page that hangs is stopped.
 
 Starting Python and importing the parsers costs more than parsing a one-page PDF, so
@@ -83,25 +83,6 @@ def _messages(proc: subprocess.Popen[bytes], errfile: IO[bytes], *, timeout_s: f
                 yield json.loads(line)
     finally:
         sel.close()
-
-
-def run_module(module: str, args: list[str], *, timeout_s: float, filename: str,
-               stage: str = "pages") -> Iterator[dict[str, Any]]:
-    """Parent side: run `python -m module args...` once and yield its messages as they come.
-
-    Raises ResourceLimitExceeded when no message arrives within `timeout_s`, or when the
-    child dies without a final message (killed by a signal, e.g. abort on allocation
-    failure under the memory cap). The child's exit is awaited and it is never leaked.
-    """
-    errfile = tempfile.TemporaryFile()  # a file, not a pipe: a chatty child cannot block
-    proc = subprocess.Popen(
-        [sys.executable, "-m", module, *args],
-        stdout=subprocess.PIPE, stderr=errfile, stdin=subprocess.DEVNULL, env=_child_env(),
-    )
-    try:
-        yield from _messages(proc, errfile, timeout_s=timeout_s, filename=filename, stage=stage)
-    finally:
-        _stop(proc, errfile)
 
 
 def _stop(proc: subprocess.Popen[bytes], errfile: IO[bytes]) -> None:
