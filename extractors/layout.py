@@ -9,6 +9,8 @@ at an inner colon ("sinh:02/07/1990") so a label never swallows the start of its
 from __future__ import annotations
 
 import re
+import threading
+import weakref
 from dataclasses import dataclass, field
 
 from pipeline.models import BBox, PageText, Word
@@ -193,5 +195,30 @@ def _core_box(words: list[Word]) -> BBox:
     return (min(xs), ys0[len(ys0) // 2], max(xs), ys1[len(ys1) // 2])
 
 
+_LINES: dict[int, tuple[weakref.ref[PageText], list[Line]]] = {}
+_LINES_LOCK = threading.Lock()
+
+
+def page_lines(page: PageText) -> list[Line]:
+    """`build_lines(page)`, computed once per page object: a document's lines are read by
+    the classifier, the upright retry and the form reader (three builds were a third of a
+    text-layer page's time). Pages are not changed after reading; lines are not changed
+    after building. The entry goes when the page object does."""
+    key = id(page)
+    with _LINES_LOCK:
+        hit = _LINES.get(key)
+    if hit is not None and hit[0]() is page:
+        return hit[1]
+    lines = build_lines(page)
+
+    def forget(_ref: object, key: int = key) -> None:
+        with _LINES_LOCK:
+            _LINES.pop(key, None)
+
+    with _LINES_LOCK:
+        _LINES[key] = (weakref.ref(page, forget), lines)
+    return lines
+
+
 def document_lines(pages: list[PageText]) -> list[Line]:
-    return [line for page in sorted(pages, key=lambda p: p.page) for line in build_lines(page)]
+    return [line for page in sorted(pages, key=lambda p: p.page) for line in page_lines(page)]

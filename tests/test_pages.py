@@ -157,6 +157,26 @@ def test_real_vietnamese_text_layer(tmp_path: Path, settings: Settings) -> None:
         assert ink[y0:y1, x0:x1].min() < 100, w
 
 
+def test_pdfium_reads_the_same_words_as_pdfplumber(tmp_path: Path) -> None:
+    """pdfium is the fast first reader of a text layer; pdfplumber (pdfminer) is the
+    reference: same words, boxes within a few pixels at 300 DPI (pdfium's font boxes are
+    taller above stacked diacritics, so only the top edge may differ more)."""
+    import pdfplumber
+
+    from pipeline.pdf_pages import _layer_words, _pdfium_words
+
+    path = _write(tmp_path, "born_digital.pdf", text_pdf(VIETNAMESE_LINES + ["Số: 123/2020"]))
+    page = pdfium.PdfDocument(path)[0]
+    conv = pdfium.PdfPosConv(page, (0, 0, round(595 * 300 / 72), round(842 * 300 / 72), 0))
+    fast = sorted(_pdfium_words(page.get_textpage(), conv), key=lambda w: (w["text"], w["bbox"]))
+    with pdfplumber.open(path) as pdf:
+        ref = sorted(_layer_words(pdf.pages[0], conv), key=lambda w: (w["text"], w["bbox"]))
+    assert [w["text"] for w in fast] == [w["text"] for w in ref]
+    for a, b in zip(fast, ref, strict=True):
+        x0, y0, x1, y1 = (abs(u - v) for u, v in zip(a["bbox"], b["bbox"], strict=True))
+        assert max(x0, x1, y1) <= 4 and y0 <= 25, (a, b)
+
+
 def test_garbage_text_layer_is_not_used(tmp_path: Path, settings: Settings) -> None:
     path = _write(tmp_path, "scanner_ocr.pdf", text_pdf(GARBAGE_LINES))
     (page,) = _load(path, settings, tmp_path)
