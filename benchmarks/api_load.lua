@@ -1,7 +1,22 @@
 -- wrk script for benchmarks/api_load.py: rotates citizen ids and sends the API key.
--- Paced per connection (exponential gaps, mean = connections / rate), so the offered load
--- is about RATE requests/s whatever the server does; done() prints JSON for the script.
+-- Open-loop pacing: the thread's connections draw send times from one Poisson arrival
+-- process of mean gap GAP_MS (= 1000 / rate for one wrk thread), so the offered load is
+-- RATE requests/s whatever the latency (a connection's wait is until the next free slot,
+-- not a fixed gap after its response: that would lower the rate as latency grows). Only
+-- when every connection is busy do slots fall behind: then the server is saturated.
+-- done() prints JSON for the script.
+local ffi = require("ffi")
+ffi.cdef[[
+typedef struct { long tv_sec; long tv_usec; } sohoa_timeval;
+int gettimeofday(sohoa_timeval *tv, void *tz);
+]]
+local tv = ffi.new("sohoa_timeval")
+local function now_ms()
+  ffi.C.gettimeofday(tv, nil)
+  return tonumber(tv.tv_sec) * 1000 + tonumber(tv.tv_usec) / 1000
+end
 local ids, key, gap_ms = {}, os.getenv("SOHOA_BENCH_KEY"), tonumber(os.getenv("SOHOA_BENCH_GAP_MS"))
+local next_slot = nil
 for line in io.lines(os.getenv("SOHOA_BENCH_IDS")) do ids[#ids + 1] = line end
 local counter = 0
 
@@ -11,7 +26,11 @@ function init(args)
 end
 
 function delay()
-  return math.floor(-math.log(1 - math.random()) * gap_ms)
+  local now = now_ms()
+  if next_slot == nil or next_slot < now - 1000 then next_slot = now end  -- no burst catch-up
+  local slot = next_slot
+  next_slot = next_slot + -math.log(1 - math.random()) * gap_ms
+  return math.max(0, math.floor(slot - now))
 end
 
 function request()

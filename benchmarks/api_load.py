@@ -127,7 +127,7 @@ def main() -> int:
     ap.add_argument("--duration", type=int, default=30)
     ap.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
     ap.add_argument("--connections", type=int, default=20,
-                    help="paced connections (each waits for its response: closed loop)")
+                    help="connections the paced arrivals share (the most requests in flight)")
     ap.add_argument("--threads", type=int, default=1, help="wrk threads")
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/sohoa-api-bench"))
     ap.add_argument("--reuse", action="store_true", help="keep data from an earlier run")
@@ -167,7 +167,7 @@ def main() -> int:
             except OSError:
                 time.sleep(0.1)
         wenv = {**os.environ, "SOHOA_BENCH_KEY": key, "SOHOA_BENCH_IDS": str(ids_file),
-                "SOHOA_BENCH_GAP_MS": str(args.connections * 1000.0 / args.rate)}
+                "SOHOA_BENCH_GAP_MS": str(args.threads * 1000.0 / args.rate)}
         run_wrk(args, base, wenv, 5)  # warm-up: connections, caches, JIT of plans
         before = audit_rows()
         cpu0 = cpu_seconds(server.pid)
