@@ -1,8 +1,9 @@
 """Field evidence: the crop of the source page that a field was read from.
 
-The stored original's page is rendered at the record's DPI (PDF via pypdfium2, rendering
-only the box's region; images via Pillow at their own resolution) and the field's box is
-cut out with a small margin. The crop is a derived artefact, cached in the store under
+The stored original's page is re-created in the frame the record's boxes refer to - the
+page as it was read, upscaled, turned and levelled like the OCR's input (its geometry comes
+from the stored reading; `pipeline.page_frames`) - and the field's box is cut out with a
+small margin. The crop is a derived artefact, cached in the store under
 `evidence/<sha256>/…` keyed by page, box and DPI, so it is re-creatable and shared by every
 record of the same bytes.
 
@@ -13,10 +14,11 @@ and the audit row — is one transaction, so no crop leaves the service unaudite
 
 from __future__ import annotations
 
-import io
-
+from pipeline.config import Settings
 from pipeline.errors import NotFound
-from pipeline.models import BBox, MediaType, Record
+from pipeline.models import BBox, MediaType, PageText, Record
+from pipeline.page_frames import crop, page_as_read, png_bytes
+from pipeline.readings import load_reading
 from pipeline.storage import keys
 from service.audit import write_audit
 from service.auth import Client
@@ -32,35 +34,28 @@ def evidence_key(sha256: str, page: int, bbox: BBox, dpi: int) -> str:
     return f"evidence/{sha256}/p{page}-{x0}-{y0}-{x1}-{y1}-{dpi}dpi.png"
 
 
+def field_crop_png(original: bytes, media_type: MediaType, page: int, bbox: BBox,
+                   settings: Settings, reading: PageText | None = None) -> bytes:
+    """PNG bytes of `bbox` on page `page` (1-based) of the original, in the frame the box
+    refers to: the page as it was read (upscaled, turned, levelled: see
+    `pipeline.page_frames`), cut with a small margin."""
+    image = page_as_read(original, media_type, reading, settings, page=page)
+    return png_bytes(crop(image, bbox, MARGIN_PX))
+
+
 def render_crop(original: bytes, media_type: MediaType, page: int, bbox: BBox,
                 dpi: int) -> bytes:
-    """PNG bytes of `bbox` (pixels at `dpi`) on page `page` (1-based) of the original."""
-    x0, y0, x1, y1 = bbox
-    x0, y0, x1, y1 = max(0, x0 - MARGIN_PX), max(0, y0 - MARGIN_PX), x1 + MARGIN_PX, y1 + MARGIN_PX
-    if media_type is MediaType.pdf:
-        import pypdfium2 as pdfium
+    """Deprecated: the crop with no reading (the page as decoded at `dpi`)."""
+    from pipeline.config import get_settings
 
-        pdf = pdfium.PdfDocument(original)
-        try:
-            pg = pdf[page - 1]
-            scale = dpi / 72.0
-            w_pt, h_pt = pg.get_size()
-            crop = (x0 / scale, max(0.0, h_pt - y1 / scale), max(0.0, w_pt - x1 / scale),
-                    y0 / scale)
-            image = pg.render(scale=scale, crop=crop, grayscale=False).to_pil()
-        finally:
-            pdf.close()
-    else:
-        from PIL import Image
+    return field_crop_png(original, media_type, page, bbox,
+                          get_settings().model_copy(update={"dpi": dpi}))
 
-        with Image.open(io.BytesIO(original)) as src:
-            src.seek(page - 1)
-            w, h = src.size
-            image = src.crop((x0, y0, min(w, x1), min(h, y1)))
-            image.load()
-    out = io.BytesIO()
-    image.save(out, format="PNG", optimize=False)
-    return out.getvalue()
+
+def page_reading(svc: ServiceContext, rec: Record, page: int) -> PageText | None:
+    """The stored reading of the page (its geometry), if the pipeline kept one."""
+    pages = load_reading(svc.store, rec.source.sha256, svc.settings) or []
+    return next((p for p in pages if p.page == page), None)
 
 
 def _locate(svc: ServiceContext, client: Client, rec: Record, citizen_id: str,
@@ -90,9 +85,9 @@ def field_evidence(svc: ServiceContext, client: Client, request_id: str, record_
     if not svc.store.exists(key):
         fv = rec.fields[field_key]
         original = svc.store.get_bytes(keys.original_key(rec.source.sha256))
-        dpi = int(key.rsplit("-", 1)[1].removesuffix("dpi.png"))
-        png = render_crop(original, rec.source.media_type, fv.page or 1, fv.bbox or (0, 0, 1, 1),
-                          dpi)
+        page = fv.page or 1
+        png = field_crop_png(original, rec.source.media_type, page, fv.bbox or (0, 0, 1, 1),
+                             svc.settings, page_reading(svc, rec, page))
         svc.store.put_bytes(key, png, content_type="image/png")
     with svc.db.transaction() as conn:
         authorise_record(conn, client, record_id, citizen_id)
