@@ -154,7 +154,10 @@ def main() -> int:
     port = free_port()
     senv = {**os.environ, "SOHOA_DATA_DIR": str(args.workdir / "data"),
             "SOHOA_STORE_URL": store.as_uri(),
-            "SOHOA_DATABASE_URL": f"postgresql+psycopg://sohoa_app@127.0.0.1:5432/{DB}"}
+            "SOHOA_DATABASE_URL": f"postgresql+psycopg://sohoa_app@127.0.0.1:5432/{DB}",
+            # the web pages (mounted as in production) write, so they connect as the owner
+            "SOHOA_WEB_DATABASE_URL": f"postgresql+psycopg://postgres@127.0.0.1:5432/{DB}",
+            "SOHOA_WEB_ENGINE": "local"}
     sohoa = Path(sys.executable).with_name("sohoa")
     server = subprocess.Popen([str(sohoa), "serve", "--port", str(port), "--workers",
                                str(args.workers)], env=senv, start_new_session=True)

@@ -19,6 +19,9 @@ from service.db import ServiceDB
 from service.tables import AuditRow
 
 AUDIT: Table = AuditRow.__table__  # type: ignore[assignment]
+# Built once: `insert().values(...)` per call cost ~1 ms of CPU (statement construction and
+# cache-key generation) on every audited read; bound parameters reuse the compiled form.
+_INSERT = insert(AUDIT)
 
 
 @dataclass(frozen=True)
@@ -39,11 +42,11 @@ def write_audit(conn: Connection, client: Client, request_id: str, action: str, 
                 fields: Iterable[str]) -> None:
     """Append one audit row in the caller's transaction (must be the read's transaction)."""
     people = sorted({c for c in citizens if c} | ({citizen_id} if citizen_id else set()))
-    conn.execute(insert(AUDIT).values(
-        at=datetime.now(UTC), request_id=request_id, client=client.name,
-        key_id=client.key_id, purpose=client.purpose, action=action, citizen_id=citizen_id,
-        citizens=f" {' '.join(people)} " if people else "",
-        record_ids=json.dumps(record_ids), fields=json.dumps(sorted(set(fields)))))
+    conn.execute(_INSERT, {
+        "at": datetime.now(UTC), "request_id": request_id, "client": client.name,
+        "key_id": client.key_id, "purpose": client.purpose, "action": action,
+        "citizen_id": citizen_id, "citizens": f" {' '.join(people)} " if people else "",
+        "record_ids": json.dumps(record_ids), "fields": json.dumps(sorted(set(fields)))})
 
 
 def query_audit(db: ServiceDB, *, citizen: str | None = None, since: datetime | None = None,

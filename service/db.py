@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy import Connection, Engine, MetaData, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -67,12 +67,18 @@ class ServiceDB:
         with self.transaction() as conn:
             return fn(conn)
 
-    def create_all(self) -> None:
-        """Create the index and service tables (idempotent) and, on SQLite, the triggers
-        that keep the audit log append-only."""
+    def create_all(self, *extra: MetaData) -> None:
+        """Create the index and service tables and any `extra` ones (idempotent) and, on
+        SQLite, the triggers that keep the audit log append-only. On PostgreSQL an
+        advisory lock serialises it: server workers starting together would otherwise race
+        on the catalogue ("duplicate key … pg_type_typname_nsp_index")."""
         def create(conn: Connection) -> None:
+            if self.dialect == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('sohoa-schema'))"))
             IndexBase.metadata.create_all(conn)
             ServiceBase.metadata.create_all(conn)
+            for metadata in extra:
+                metadata.create_all(conn)
             if self.dialect == "sqlite":
                 for stmt in _SQLITE_TRIGGERS:
                     conn.exec_driver_sql(stmt)
