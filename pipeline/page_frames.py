@@ -58,24 +58,38 @@ def page_as_read(original: bytes, media_type: MediaType, reading: PageText | Non
     """Page pixels in the frame of `reading`'s boxes (colour kept). Without a reading (none
     stored), the page as decoded at the configured DPI - right for text layers and for
     scans that needed no turn, levelling or upscaling."""
-    from pipeline.cleaning import rotate_orthogonal, rotate_small
-    from pipeline.ocr import at_ocr_resolution
-
     number = reading.page if reading is not None else page
     dpi = reading.dpi if reading is not None and media_type is MediaType.pdf else settings.dpi
     image, native_dpi = decode_page(original, media_type, number, dpi)
-    if reading is None or reading.source == "text_layer":
+    if reading is None:
         return image
+    if reading.source == "text_layer":  # drawn at the configured DPI; turned if it ran down
+        from pipeline.cleaning import rotate_orthogonal
+
+        return rotate_orthogonal(image, reading.rotation) if reading.rotation else image
+    return replay_geometry(image, native_dpi, settings, rotation=reading.rotation,
+                           skew=reading.skew, size=(reading.width, reading.height))
+
+
+def replay_geometry(image: np.ndarray, native_dpi: int, settings: Settings, *,
+                    rotation: int = 0, skew: float = 0.0,
+                    size: tuple[int, int] | None = None) -> np.ndarray:
+    """What OCR did to the page's geometry, in its order: upscale a low-DPI scan, turn it
+    `rotation` degrees clockwise, level it by `skew` degrees; then fit `size` (width,
+    height) if given (settings changed since the reading)."""
+    from pipeline.cleaning import rotate_orthogonal, rotate_small
+    from pipeline.ocr import at_ocr_resolution
+
     image, _ = at_ocr_resolution(image, native_dpi, settings)
-    if reading.rotation:
-        image = rotate_orthogonal(image, reading.rotation)
-    if reading.skew:
-        image = rotate_small(image, -reading.skew)  # what `deskew` did to the page
+    if rotation % 360:
+        image = rotate_orthogonal(image, rotation % 360)
+    if skew:
+        image = rotate_small(image, -skew)  # what `deskew` did to the page
     h, w = image.shape[:2]
-    if (w, h) != (reading.width, reading.height):  # settings changed since: fit the frame
+    if size is not None and (w, h) != size:
         import cv2
 
-        image = cv2.resize(image, (reading.width, reading.height), interpolation=cv2.INTER_AREA)
+        image = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
     return image
 
 

@@ -60,7 +60,9 @@ def page_text_from_layer(msg: dict[str, Any]) -> tuple[PageText | None, str]:
     status = msg.get("text_layer_status") or classify_text_layer([t for t, _ in words])
     if status != "real":
         return None, status
-    w_max, h_max = msg["width"], msg["height"]
+    # the layer's frame: the page turned upright when its text runs down or up the page
+    w_max = msg.get("layer_width", msg["width"])
+    h_max = msg.get("layer_height", msg["height"])
     out = []
     for text, (x0, y0, x1, y1) in words:
         box = (max(0, int(x0)), max(0, int(y0)), min(w_max, round(x1)), min(h_max, round(y1)))
@@ -69,7 +71,7 @@ def page_text_from_layer(msg: dict[str, Any]) -> tuple[PageText | None, str]:
         out.append(Word(text=text, bbox=box, confidence=1.0, line_id=0))
     out = _assign_lines(out)
     return PageText(page=msg["page"], width=w_max, height=h_max, dpi=msg.get("dpi", 300),
-                    source="text_layer", words=out), status
+                    source="text_layer", words=out, rotation=msg.get("rotation", 0)), status
 
 
 def _assign_lines(words: list[Word]) -> list[Word]:

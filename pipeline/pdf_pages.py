@@ -122,26 +122,71 @@ def _pdfium_words(textpage: Any, conv: Any) -> list[dict[str, Any]]:
     chars: list[str] = []
     box: list[float] = []
 
+    centres: list[tuple[float, float]] = []  # first and last character of the word
+
     def flush() -> None:
         if chars:
             left, bottom, right, top = box
             (x0, y0), (x1, y1) = conv.to_bitmap(left, top), conv.to_bitmap(right, bottom)
+            (ax, ay), (bx, by) = (conv.to_bitmap(*c) for c in (centres[0], centres[-1]))
             words.append({"text": "".join(chars),
-                          "bbox": [min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)]})
+                          "bbox": [min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)],
+                          "run": [bx - ax, by - ay]})
             chars.clear()
+            centres.clear()
 
     for i, ch in enumerate(text[:n]):
         if ch.isspace():
             flush()
             continue
         left, bottom, right, top = textpage.get_charbox(i, loose=True)
+        centre = ((left + right) / 2, (bottom + top) / 2)
         if not chars:
             box = [left, bottom, right, top]
+            centres[:] = [centre, centre]
         else:
             box = [min(box[0], left), min(box[1], bottom), max(box[2], right), max(box[3], top)]
+            centres[1] = centre
         chars.append(ch)
     flush()
     return words
+
+
+def upright_turn(words: list[dict[str, Any]]) -> int:
+    """Clockwise degrees (0/90/180/270) that make the page's text run left to right, by a
+    clear majority of the words' reading directions (a scanned page turned on its side and
+    saved with its text drawn turned: the words are right, the lines run down the page)."""
+    votes = {0: 0, 90: 0, 180: 0, 270: 0}
+    for w in words:
+        dx, dy = w.get("run") or (0.0, 0.0)
+        if max(abs(dx), abs(dy)) < 1:
+            continue  # one character: no direction
+        if abs(dx) >= abs(dy):
+            votes[0 if dx > 0 else 180] += 1
+        else:
+            votes[270 if dy > 0 else 90] += 1
+    total = sum(votes.values())
+    best = max(votes, key=lambda k: votes[k])
+    return best if total and votes[best] >= 0.6 * total else 0
+
+
+def turn_words(words: list[dict[str, Any]], degrees: int, width: int,
+               height: int) -> tuple[list[dict[str, Any]], int, int]:
+    """Word boxes turned `degrees` clockwise with the page (as `rotate_orthogonal` turns
+    pixels): (words, new width, new height)."""
+    out = []
+    for w in words:
+        x0, y0, x1, y1 = w["bbox"]
+        if degrees == 90:
+            box = [height - y1, x0, height - y0, x1]
+        elif degrees == 180:
+            box = [width - x1, height - y1, width - x0, height - y0]
+        elif degrees == 270:
+            box = [y0, width - x1, y1, width - x0]
+        else:
+            box = [x0, y0, x1, y1]
+        out.append({"text": w["text"], "bbox": box})
+    return (out, height, width) if degrees in (90, 270) else (out, width, height)
 
 
 def _status(words: list[dict[str, Any]]) -> str:
@@ -211,7 +256,11 @@ def _child(job: dict[str, Any]) -> None:
                 if _status(second) == "real":
                     words, status = second, "real"
         message = {"page": i + 1, "dpi": dpi, "width": width, "height": height,
-                   "words": words, "text_layer_status": status}
+                   "text_layer_status": status}
+        turn = upright_turn(words) if status == "real" else 0
+        words, message["layer_width"], message["layer_height"] = turn_words(
+            words, turn, width, height)
+        message["words"], message["rotation"] = words, turn
         if status != "real":  # OCR will need the pixels
             bitmap = page.render(scale=scale, rev_byteorder=True, may_draw_forms=False)
             rgb = bitmap.to_numpy()

@@ -20,7 +20,8 @@ from pipeline.errors import StorageError
 from pipeline.models import PageText
 from pipeline.storage import ObjectStore, keys
 
-READING_VERSION = "3"  # 2: unrecognised documents re-read upright; 3: low-DPI upscaling
+READING_VERSION = "4"  # 2: unrecognised documents re-read upright; 3: low-DPI upscaling;
+# 4: text layers read by pdfium, turned upright when their lines run down or up the page
 
 
 class Reading(BaseModel):

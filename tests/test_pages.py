@@ -247,3 +247,33 @@ def test_png_named_pdf_loads_as_image(tmp_path: Path, settings: Settings) -> Non
     Image.new("L", (120, 80), 255).save(path, format="PNG")
     assert sniff_file(path) is MediaType.png
     assert len(_load(path, settings, tmp_path)) == 1
+
+
+@pytest.mark.parametrize(("drawn", "turn"), [(90, 90), (-90, 270)])
+def test_text_layer_drawn_turned_is_read_upright(tmp_path: Path, settings: Settings,
+                                                 drawn: int, turn: int) -> None:
+    """A page scanned on its side and saved with its text drawn turned (landscape page, lines
+    running down it): the layer's words are right, so it is used, turned upright."""
+    canvas_mod = pytest.importorskip("reportlab.pdfgen.canvas")
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from extractors.layout import document_lines
+
+    pdfmetrics.registerFont(TTFont("DejaVuSans", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"))
+    buf = io.BytesIO()
+    c = canvas_mod.Canvas(buf, pagesize=(842, 595))  # landscape: an A4 portrait turned
+    c.translate(842, 0) if drawn == 90 else c.translate(0, 595)
+    c.rotate(drawn)  # the portrait page drawn turned: its lines run up or down the page
+    c.setFont("DejaVuSans", 14)
+    for i, line in enumerate(VIETNAMESE_LINES):
+        c.drawString(72, 760 - 30 * i, line)
+    c.showPage()
+    c.save()
+    path = _write(tmp_path, "turned.pdf", buf.getvalue())
+    (page,) = _load(path, settings, tmp_path)
+    layer = page.text_layer
+    assert page.text_layer_status == "real" and layer is not None and page.image_path is None
+    assert layer.rotation == turn and (layer.width, layer.height) == (page.height, page.width)
+    lines = [" ".join(t.text for t in ln.tokens) for ln in document_lines([layer])]
+    assert lines == VIETNAMESE_LINES
