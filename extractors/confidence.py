@@ -72,7 +72,7 @@ def heuristic_confidence(ev: FieldEvidence) -> float:
 
 # --- The calibrated model ------------------------------------------------------------------
 # One logistic regression per field family over the features below, fit on a working corpus
-# by `python -m extractors.calibrate` (parameters in extractors/data/confidence_model.json).
+# by `sohoa calibrate CORPUS` (parameters in extractors/data/confidence_model.json).
 # Each family also carries the confidence a field must reach to be accepted automatically,
 # chosen on that corpus so that accepted fields are wrong ≤ 0.5% of the time.
 
@@ -87,7 +87,8 @@ def feature_vector(ev: FieldEvidence) -> dict[str, float]:
         group = BLANK_GROUPS.get(ev.key, "father" if ev.key.startswith("father") else "other")
         return {"bias": 1.0, f"group_{group}": 1.0, "agree": float(ev.agreements > 0),
                 "disagree": float(ev.disagreements > 0),
-                "label": min(1.0, ev.label_score / 100.0)}
+                "label": min(1.0, ev.label_score / 100.0),
+                **{k: v for k, v in ev.features.items() if k.startswith("doc_")}}
     x = {"bias": 1.0, "ocr_min": ev.ocr_min, "ocr_mean": ev.ocr_mean,
          "clean": float(ev.clean), "repaired": float(ev.repaired),
          "weak_label": float(ev.label_score < 90), "wrapped": float(ev.wrapped),
@@ -124,22 +125,42 @@ def load_model() -> dict:
     return json.loads(text).get("families", {})
 
 
+POOLED_FAMILY = "pooled"  # the families too small for a model of their own, together
+
+
+def pooled_feature(family: str) -> str:
+    return f"pooled_{family}"
+
+
+def _params(ev: FieldEvidence) -> tuple[dict | None, dict[str, float]]:
+    """The family's model and its inputs (a pooled family's baseline feature added)."""
+    model, family, x = load_model(), model_family(ev), feature_vector(ev)
+    if family in model:
+        return model[family], x
+    if POOLED_FAMILY in model:
+        return model[POOLED_FAMILY], {**x, pooled_feature(family): 1.0}
+    return None, x
+
+
 def calibrated_confidence(ev: FieldEvidence) -> float:
     """P(value right | evidence) from the fitted model; the heuristic where no model fits."""
     if not ev.blank and (not ev.parsed or ev.n_tokens == 0):
         return 0.0
-    params = load_model().get(model_family(ev))
+    params, x = _params(ev)
     if params is None:
         return heuristic_confidence(ev)
     weights = params["weights"]
-    z = sum(weights.get(k, 0.0) * v for k, v in feature_vector(ev).items())
+    z = sum(weights.get(k, 0.0) * v for k, v in x.items())
+    remap = params.get("remap")  # re-mapping fitted on reviewer decisions, if any
+    if remap is not None:  # logit p' = a·logit p + b (extractors/review_calibration.py)
+        z = remap["a"] * max(-30.0, min(30.0, z)) + remap["b"]
     p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
     return round(min(MAX_CONFIDENCE, p), 4)
 
 
 def accept_threshold(ev: FieldEvidence) -> float | None:
     """The family's auto-accept confidence from the fitted model (None: settings decide)."""
-    params = load_model().get(model_family(ev))
+    params, _ = _params(ev)
     return None if params is None else float(params["threshold"])
 
 

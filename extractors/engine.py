@@ -304,7 +304,11 @@ def _is_scrap(tok: Token) -> bool:
     if not key:
         return True
     if key.isalpha() and not (_VOWELS & set(key)):
-        return True
+        # ... unless it is shaped like a printed word that lost its vowel ('Knh' for Kinh):
+        # leftovers of a dotted line are lower case or capitals, not a capitalised word.
+        text = tok.text.strip(".,;:")
+        return not (len(text) >= 3 and text[0].isupper() and text[1:].islower()
+                    and text.isalpha())
     repeated = (len(key) >= 4 and len(set(key)) == 1) or (len(key) >= 6 and len(set(key)) <= 2)
     return repeated and tok.confidence < GARBAGE_CONFIDENCE
 

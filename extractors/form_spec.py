@@ -65,6 +65,7 @@ class CrossCheck:
     rule: str
     keys: tuple[str, ...]
     issue: str | None = None  # issue name when the rule fails (else the rule's default)
+    param: str | int | None = None  # what the rule needs besides the keys (a sex, an age)
 
 
 @dataclass(frozen=True, slots=True)

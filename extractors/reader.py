@@ -42,8 +42,29 @@ def draft_field(raw: RawField, normaliser: str) -> FieldDraft:
 
 def read_drafts(lines: list[Line], spec: FormSpec,
                 page_widths: dict[int, int] | None = None) -> Drafts:
-    if spec.variants:
-        return _read_variant(lines, spec, page_widths)
+    drafts = (_read_variant(lines, spec, page_widths) if spec.variants
+              else _read_plain(lines, spec, page_widths))
+    add_document_quality(drafts, lines, spec)
+    return drafts
+
+
+def add_document_quality(drafts: Drafts, lines: list[Line], spec: FormSpec) -> None:
+    """How well the whole scan read, as evidence on every field: the mean word confidence
+    and the share of the form's labelled fields whose label was found. A value read from a
+    scan where half the labels are lost is less sure than the same value on a clean page,
+    whatever its own words scored."""
+    confs = [t.confidence for ln in lines for t in ln.tokens]
+    keys = [f.key for f in spec.fields if f.key is not None and f.labels and f.required]
+    found = sum(1 for k in keys if k in drafts and drafts[k].found and (
+        drafts[k].evidence.n_tokens or drafts[k].evidence.blank))
+    quality = {"doc_ocr_mean": sum(confs) / len(confs) if confs else 0.0,
+               "doc_labels": found / len(keys) if keys else 1.0}
+    for d in drafts.values():
+        d.evidence.features.update(quality)
+
+
+def _read_plain(lines: list[Line], spec: FormSpec,
+                page_widths: dict[int, int] | None = None) -> Drafts:
     by_key = {f.key: f for f in spec.fields if f.key is not None}
     raws = read_form(lines, spec, page_widths)
     drafts = {key: draft_field(raw, by_key[key].normaliser) for key, raw in raws.items()}

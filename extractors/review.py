@@ -199,6 +199,19 @@ RULES: dict[str, Callable[[Drafts, CrossCheck, date], None]] = {
 }
 
 
+def rule_for(name: str) -> Callable[[Drafts, CrossCheck, date], None]:
+    """A rule of this module, or of extractors.cross_checks (imported late: it uses this
+    module's helpers)."""
+    if name in RULES:
+        return RULES[name]
+    from extractors import cross_checks
+
+    return {"id_sex": cross_checks.check_id_sex, "min_age": cross_checks.check_min_age,
+            "id_province": cross_checks.check_id_province,
+            "declarant_is_parent": cross_checks.check_declarant_is_parent,
+            "surname_from_parent": cross_checks.check_surname_from_parent}[name]
+
+
 @cache
 def identity_fields(doc_type: DocType) -> frozenset[str]:
     text = resources.files("extractors.data").joinpath("identity_fields.json").read_text("utf-8")
@@ -210,7 +223,7 @@ def review(drafts: Drafts, spec: FormSpec, settings: Settings, *, today: date | 
     """Cross-checks, confidence and state for every field the form declares, in its order."""
     today = today or date.today()
     for check in spec.cross_checks:
-        RULES[check.rule](drafts, check, today)
+        rule_for(check.rule)(drafts, check, today)
     identity = identity_fields(spec.doc_type)
     out: dict[str, FieldValue] = {}
     for key in spec.keys:

@@ -193,6 +193,7 @@ def batch_status(batch_id: Annotated[str | None, typer.Argument()] = None) -> No
 _LAZY: dict[str, tuple[str, str, bool, str | None]] = {
     "generate": ("samples.cli", "generate_app", True, "Generate synthetic corpora and registries."),
     "eval": ("evaluation.cli", "eval_command", False, None),
+    "calibrate": ("extractors.calibrate_cli", "calibrate_command", False, None),
     "serve": ("service.cli", "serve", False, None),
     "clients": ("service.cli", "clients_app", True, "Create, rotate, revoke and list API clients."),
     "audit": ("service.cli", "audit", False, None),

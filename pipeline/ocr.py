@@ -18,7 +18,14 @@ from pathlib import Path
 import numpy as np
 import pytesseract
 
-from pipeline.cleaning import CleanedPage, clean_page, detect_orientation, rotate_orthogonal
+from pipeline.cleaning import (
+    CleanedPage,
+    clean_page,
+    detect_orientation,
+    flatten_illumination,
+    rotate_orthogonal,
+    suppress_red,
+)
 from pipeline.config import Settings
 from pipeline.errors import MissingDependencyError, OcrError
 from pipeline.models import PageText, Word
@@ -151,7 +158,9 @@ def _turned_reading(page: RenderedPage, settings: Settings,
     """OSD judges the page as scanned - cleaning (form-line and speck removal) takes away
     what it relies on - and the turned page is then cleaned in full and OCR'd."""
     image, dpi = at_ocr_resolution(read_page_image(page), page.dpi, settings)
-    degrees, confidence = detect_orientation(image)
+    # OSD on the page with its lighting evened (a dark end hides the letters OSD needs) but
+    # not otherwise cleaned (form-line and speck removal take away what it relies on).
+    degrees, confidence = detect_orientation(flatten_illumination(suppress_red(image)))
     if not degrees or confidence < min_confidence:
         return None
     cleaned = clean_page(rotate_orthogonal(image, degrees), settings, dpi=dpi)

@@ -107,14 +107,17 @@ def test_disagreement_is_never_auto_accepted() -> None:
     assert out["date_of_birth"].state.value == out["date_of_birth_words"].state.value == "flagged"
 
 
+PAGE_READ_WELL = {"doc_ocr_mean": 0.9, "doc_labels": 1.0}  # extractors.reader quality
+
+
 def test_fitted_model_separates_clean_from_garbled() -> None:
     assert load_model(), "extractors/data/confidence_model.json missing"
     clean = FieldEvidence(ocr_min=0.4, ocr_mean=0.6, n_tokens=1, label_score=100, parsed=True,
                           clean=True, key="ethnicity", family="vocab",
-                          features={"exact": 1.0, "debris": 0.0})
+                          features={"exact": 1.0, "debris": 0.0, **PAGE_READ_WELL})
     garbled = FieldEvidence(ocr_min=0.4, ocr_mean=0.6, n_tokens=1, label_score=100,
                             parsed=True, clean=False, key="ethnicity", family="vocab",
-                            features={"exact": 0.0, "debris": 1.0})
+                            features={"exact": 0.0, "debris": 1.0, **PAGE_READ_WELL})
     hi, lo = calibrated_confidence(clean), calibrated_confidence(garbled)
     assert 0.0 <= lo < hi <= 0.999
     # a low OCR word confidence alone does not sink a clean vocabulary value

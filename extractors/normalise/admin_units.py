@@ -349,6 +349,12 @@ def _chains(parts: list[str], version: str) -> list[UnitMatch]:
     return out
 
 
+@cache
+def province_units() -> tuple[Unit, ...]:
+    """Every province of both data versions (a name in both counts once per version)."""
+    return tuple(u for version in VERSIONS for u in trees()[version].provinces)
+
+
 _LEVEL_RANK = {"province": 0, "district": 1, "ward": 2}
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 
 CONFUSIONS = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1",
-                            "i": "1", "|": "1", "!": "1", "S": "5", "s": "5", "B": "8",
+                            "i": "1", "|": "1", "!": "1", "¡": "1", "S": "5", "s": "5", "B": "8",
                             "Z": "2", "z": "2", "G": "6", "g": "9", "Ø": "0",
                             "ø": "0"})
-_TOKEN = re.compile(r"[0-9A-Za-zØø|!]+(?:[/.\-][0-9A-Za-zØø|!]+)*")
+_TOKEN = re.compile(r"[0-9A-Za-zØø|!¡]+(?:[/.\-][0-9A-Za-zØø|!¡]+)*")
 SLASHES = str.maketrans({"⁄": "/", "∕": "/", "／": "/"})
 
 

@@ -216,8 +216,8 @@ def _digits_in_date(text: str) -> tuple[str, bool]:
     return fixed, fixed != text.rstrip(" .,;")
 
 
-def _snap(text: str, vocabulary: tuple[str, ...], *, score: float = SNAP_SCORE
-          ) -> tuple[str, bool]:
+def _snap(text: str, vocabulary: tuple[str, ...], *, score: float = SNAP_SCORE,
+          margin: int = SNAP_MARGIN) -> tuple[str, bool]:
     """The entry the text is, when one entry clearly wins on folded letters; else the text.
 
     Also a value OCR cut short (a unique entry starts with it, most of it read) or one with
@@ -235,7 +235,7 @@ def _snap(text: str, vocabulary: tuple[str, ...], *, score: float = SNAP_SCORE
             return keys[best[0][0]], True
         # Clear means fewer edits by a margin ('có thu' and 'không thu' differ by four).
         d1, d2 = (Levenshtein.distance(key, b[0]) for b in best)
-        if d2 - d1 >= SNAP_MARGIN:
+        if d2 - d1 >= margin:
             return keys[best[0][0]], True
         return text, False
     heads = [k for k in keys if len(key) >= max(10, 0.7 * len(k)) and len(key) < 0.95 * len(k)
@@ -249,19 +249,21 @@ def _snap(text: str, vocabulary: tuple[str, ...], *, score: float = SNAP_SCORE
 
 
 def _from_list(raw: str, vocabulary: tuple[str, ...], issue: str, *,
-               score: float = SNAP_SCORE) -> Normalised:
+               score: float = SNAP_SCORE, margin: int = SNAP_MARGIN) -> Normalised:
     text = clean(strip_wrapping(raw))
     if not text:
         return Normalised(None, ["missing"], clean=False)
-    value, snapped = _snap(text, vocabulary, score=score)
+    value, snapped = _snap(text, vocabulary, score=score, margin=margin)
     if value not in vocabulary:
         return Normalised(text, [issue], clean=False)
     return Normalised(value, clean=not snapped, repaired=snapped)
 
 
 def normalise_usage_form(raw: str) -> Normalised:
-    """'Sử dụng riêng' / 'Sử dụng chung' (two entries far apart: a looser match is safe)."""
-    return _from_list(raw, USAGE_FORMS, "unknown_usage_form", score=75.0)
+    """'Sử dụng riêng' / 'Sử dụng chung' (two entries far apart: a looser match and a
+    smaller margin are safe; debris after the words, 'Sửdungrêpg 5 5<', is dropped)."""
+    words = re.sub(r"[\d\W_]+$", "", clean(strip_wrapping(raw))) or raw
+    return _from_list(words, USAGE_FORMS, "unknown_usage_form", score=75.0, margin=2)
 
 
 def normalise_land_purpose(raw: str) -> Normalised:

@@ -57,13 +57,43 @@ def split_merged(word: str) -> list[str]:
         return [word]
     if lower in known_syllables() or key in known_folded():
         return [word]
-    cuts = _cuts(lower, known_syllables())
-    if not cuts:  # mis-accented: only after a common name syllable ('THULỢI' → 'THU|LỢI')
-        common = {fold(w) for w in EXTRA}
-        cuts = [i for i in _cuts(key, known_folded()) if key[:i] in common]
+    found = _segmentations(lower, known_syllables())
+    if len(found) == 1:  # one reading into known syllables, however many ('NGUYỄNNAMQUẬN')
+        out, at = [], 0
+        for n in found[0]:
+            out.append(word[at:at + n])
+            at += n
+        return out
+    if found:
+        return [word]
+    # mis-accented: only after a common name syllable ('THULỢI' → 'THU|LỢI')
+    common = {fold(w) for w in EXTRA}
+    cuts = [i for i in _cuts(key, known_folded()) if key[:i] in common]
     if len(cuts) != 1:
         return [word]
     return [word[:cuts[0]], word[cuts[0]:]]
+
+
+MAX_SEGMENTS = 5
+
+
+def _segmentations(text: str, known: frozenset[str]) -> list[tuple[int, ...]]:
+    """Up to two ways (piece lengths) to cut `text` into 2..MAX_SEGMENTS known syllables."""
+    @cache
+    def ways(start: int, left: int) -> tuple[tuple[int, ...], ...]:
+        if start == len(text):
+            return ((),)
+        if left == 0:
+            return ()
+        out: list[tuple[int, ...]] = []
+        for end in range(start + MIN_PART, len(text) + 1):
+            if text[start:end] in known:
+                out += [(end - start, *rest) for rest in ways(end, left - 1)]
+                if len(out) > 1:
+                    break
+        return tuple(out[:2])
+
+    return [w for w in ways(0, MAX_SEGMENTS) if len(w) >= 2][:2]
 
 
 # --- Vietnamese syllable shape (phonotactics), for judging names OCR may have garbled -----

@@ -7,9 +7,10 @@ from __future__ import annotations
 import re
 
 from extractors.normalise.digits import repair_digit_runs
+from extractors.normalise.place_units import snap_units
 from extractors.normalise.places import repair_place
 from extractors.normalise.result import Normalised, strip_wrapping
-from extractors.normalise.vocab import canonical
+from extractors.normalise.vocab import canonical, snap_to_vocabulary
 
 
 def normalise_text(raw: str) -> Normalised:
@@ -35,7 +36,8 @@ def normalise_place(raw: str) -> Normalised:
     text = _DOUBLE_COMMA.sub(", ", text)
     text = text[:1].upper() + text[1:]  # a written value starts with a capital letter
     fixed, changed = repair_place(text)
-    result.repaired = changed or text != result.value
+    fixed, snapped = snap_units(fixed)
+    result.repaired = changed or snapped or text != result.value
     result.value = fixed
     return result
 
@@ -46,8 +48,12 @@ def _from_vocabulary(raw: str, vocabulary: str) -> Normalised:
         return result
     fixed = canonical(vocabulary, result.value)
     if fixed is None:
-        result.clean = False  # readable, but not a known entry: worth a look
-        result.issues.append(f"unknown_{vocabulary}")
+        snapped = snap_to_vocabulary(vocabulary, result.value)
+        result.clean = False  # not a known entry as read: worth a look
+        if snapped is None:
+            result.issues.append(f"unknown_{vocabulary}")
+        else:  # 'Knh' → 'Kinh': the one entry it resembles by a clear margin
+            result.value, result.repaired = snapped, True
     elif fixed != result.value:
         result.value, result.repaired = fixed, True
     return result

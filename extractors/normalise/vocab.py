@@ -71,3 +71,24 @@ def canonical(vocabulary: str, text: str) -> str | None:
 def vocab_key(text: str) -> str:
     """Folded, letters only: OCR merges words ('ViệtNam') and drops hyphens."""
     return "".join(c for c in fold(text) if c.isalnum())
+
+
+_DIGIT_LETTERS = str.maketrans("105", "ios")  # 'K1nh': digits OCR put for letters
+SNAP_MIN = 75.0  # rapidfuzz ratio the best entry must reach on folded letters ...
+SNAP_MARGIN = 12.0  # ... ahead of the runner-up
+
+
+def snap_to_vocabulary(vocabulary: str, text: str) -> str | None:
+    """The entry a misread value resembles clearly ('Knh' → 'Kinh', 'ViệtNarn' → 'Việt
+    Nam'), or None: too short, too far, or two entries about as close ('Ty': Tày or Thổ?
+    only a clear winner is taken). Snapped values are repairs; the caller flags them."""
+    from rapidfuzz import fuzz
+
+    key = vocab_key(text).translate(_DIGIT_LETTERS)
+    if len(key) < 3:
+        return None
+    scored = sorted(((fuzz.ratio(key, vocab_key(e)), e) for e in VOCABULARIES[vocabulary]),
+                    reverse=True)
+    best, entry = scored[0]
+    runner_up = scored[1][0] if len(scored) > 1 else 0.0
+    return entry if best >= SNAP_MIN and best - runner_up >= SNAP_MARGIN else None

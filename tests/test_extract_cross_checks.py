@@ -1,0 +1,121 @@
+"""Cross-checks that catch values read wrong but confidently (extractors/cross_checks.py):
+a spouse's ID sex digit and year, the legal marriage age, the ID's province prefix against
+the registering province, the declarant's name read again as a parent's, the child's
+surname. Each rule on drafts built by hand, and through the extractors on synthetic pages."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from ocr_words import make_page
+
+from extractors import extract_document
+from extractors.form_spec import CrossCheck
+from extractors.review import FieldDraft, rule_for
+from pipeline.config import Settings
+from pipeline.models import FieldState
+from tests.test_extract_birth import BIRTH_LINES, TODAY
+from tests.test_extract_marriage import MARRIAGE_LINES
+
+DAY = date(2026, 1, 1)
+
+
+def drafts(**values: object) -> dict[str, FieldDraft]:
+    return {k: FieldDraft(k, v, str(v)) for k, v in values.items()}
+
+
+def run(rule: str, d: dict[str, FieldDraft], *keys: str, param: object = None) -> None:
+    rule_for(rule)(d, CrossCheck(rule, keys, param=param), DAY)
+
+
+def test_spouse_id_sex_and_year() -> None:
+    # 0 + province 54, digit 1 = female born 1900s, year 93
+    d = drafts(wife_id="054193995723", wife_dob="1993-12-02")
+    run("id_sex", d, "wife_id", "wife_dob", param="female")
+    assert d["wife_id"].evidence.agreements == 2 and not d["wife_id"].issues
+    assert d["wife_dob"].evidence.agreements == 1
+    d = drafts(husband_id="054193995723", husband_dob="1991-01-06")
+    run("id_sex", d, "husband_id", "husband_dob", param="male")
+    assert d["husband_id"].issues == ["id_sex_mismatch", "id_dob_mismatch"]
+    assert d["husband_dob"].evidence.disagreements == 0  # only the ID is flagged
+    d = drafts(wife_id="221234567", wife_dob="1993-12-02")  # a 9-digit CMND: no sex digit
+    run("id_sex", d, "wife_id", "wife_dob", param="female")
+    assert d["wife_id"].evidence.agreements == d["wife_id"].evidence.disagreements == 0
+
+
+@pytest.mark.parametrize(("dob", "age", "ok"), [
+    ("2003-01-02", 18, True), ("2003-01-03", 18, False), ("1903-01-02", 18, False),
+    ("2001-01-02", 20, True), ("2002-01-02", 20, False)])
+def test_marriage_age(dob: str, age: int, ok: bool) -> None:
+    d = drafts(reg="2021-01-02", dob=dob)
+    run("min_age", d, "reg", "dob", param=age)
+    assert (d["dob"].evidence.disagreements == 0) is ok
+    assert (d["dob"].issues == []) is ok
+
+
+def test_id_province_against_the_registering_province() -> None:
+    d = drafts(pid="038316534916", place="Ủy ban nhân dân xã Xuân Lẹ, huyện Thường Xuân, "
+                                         "tỉnh Thanh Hóa")
+    run("id_province", d, "pid", "place")
+    assert d["pid"].evidence.agreements == 1 and d["place"].evidence.agreements == 1
+    d = drafts(pid="074316534916", place="Ủy ban nhân dân xã Xuân Lẹ, huyện Thường Xuân, "
+                                         "tỉnh Thanh Hóa")
+    run("id_province", d, "pid", "place")
+    assert d["pid"].issues == ["id_province_mismatch"] and not d["place"].issues
+    d = drafts(pid="074316534916", place="tỉnh Thanh Hoá xyz")  # not a resolved place: no say
+    run("id_province", d, "pid", "place")
+    assert d["pid"].evidence.agreements == d["pid"].evidence.disagreements == 0
+
+
+def test_declarant_read_again_as_a_parent() -> None:
+    d = drafts(declarant="Lê Đức Quang", father="Lê Đức Quang", mother="Lê Nguyệt")
+    run("declarant_is_parent", d, "declarant", "father", "mother")
+    assert d["father"].evidence.agreements == 1 and d["mother"].evidence.agreements == 0
+    d = drafts(declarant="Lê Đức Quang", father="Lệ Đức Quang", mother="Lê Nguyệt")
+    run("declarant_is_parent", d, "declarant", "father", "mother")
+    assert d["father"].issues == ["declarant_name_differs"]
+    d = drafts(declarant="Phạm Văn Tư", father="Lê Đức Quang", mother="Lê Nguyệt")
+    run("declarant_is_parent", d, "declarant", "father", "mother")  # a grandparent
+    assert not d["father"].issues and d["father"].evidence.agreements == 0
+
+
+def test_child_surname_from_a_parent() -> None:
+    d = drafts(child="Lê Liên Mai", father="Phạm Quang", mother="Lê Nguyệt")
+    run("surname_from_parent", d, "child", "father", "mother")
+    assert d["child"].evidence.agreements == 1
+    d = drafts(child="Lệ Liên Mai", father="Lê Quang", mother="Lê Nguyệt")
+    run("surname_from_parent", d, "child", "father", "mother")
+    assert d["child"].evidence.agreements == 0 and not d["child"].issues
+
+
+def test_marriage_form_flags_a_husband_under_age(settings: Settings) -> None:
+    lines = [ln if not (isinstance(ln, list) and "06/01/1991" in str(ln)) else
+             [(s[0], s[1].replace("06/01/1991", "06/01/2005")) for s in ln]
+             for ln in MARRIAGE_LINES]
+    fields = extract_document([make_page(lines)], settings, today=TODAY).fields
+    assert fields["husband_date_of_birth"].value == "2005-01-06"
+    assert "under_legal_age" in fields["husband_date_of_birth"].issues
+    assert fields["husband_date_of_birth"].state is FieldState.flagged
+    ok = extract_document([make_page(MARRIAGE_LINES)], settings, today=TODAY).fields
+    assert "under_legal_age" not in ok["husband_date_of_birth"].issues
+    assert "id_sex_mismatch" not in ok["wife_id_number"].issues
+
+
+def test_birth_declarant_is_read_but_not_a_record_key(settings: Settings) -> None:
+    fields = extract_document([make_page(BIRTH_LINES)], settings, today=TODAY).fields
+    assert "declarant_name" not in fields
+
+
+def test_document_quality_is_evidence_on_every_field() -> None:
+    from extractors.birth_certificate import FORM as BIRTH
+    from extractors.layout import document_lines
+    from extractors.reader import read_drafts
+
+    full = read_drafts(document_lines([make_page(BIRTH_LINES)]), BIRTH)
+    cut = read_drafts(document_lines([make_page(BIRTH_LINES[:8])]), BIRTH)  # half lost
+    for drafts in (full, cut):
+        assert all({"doc_ocr_mean", "doc_labels"} <= set(d.evidence.features)
+                   for d in drafts.values())
+    assert full["full_name"].evidence.features["doc_labels"] > 0.9
+    assert cut["full_name"].evidence.features["doc_labels"] < 0.6
