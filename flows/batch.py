@@ -14,7 +14,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.context import worker_context
 from flows.document import process_task, receive_task
-from pipeline.batch import finish, new_batch_id, now_iso, plan_batch
+from pipeline.batch import finish, new_batch_id, now_iso, open_linker, plan_batch
 from pipeline.config import get_settings
 from pipeline.models import BatchItem, BatchSummary, Outcome
 from pipeline.sources import InputRef, list_inputs
@@ -48,6 +48,8 @@ def batch_flow(source: str, out_dir: str | None = None, registry: str | None = N
     """Process a folder or an s3://bucket/prefix of scans; returns the batch summary."""
     start = time.perf_counter()
     ctx = worker_context()
+    # the registry loaded (or refreshed) once per batch; persons link against the index's
+    ctx.linker = open_linker(ctx, Path(registry) if registry else None)
     batch_id = new_batch_id(source)
     summary = BatchSummary(batch_id=batch_id, source=source, started_at=now_iso())
     refs = list_inputs_task(source)

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from pipeline.config import Settings
 from pipeline.document import (
@@ -41,6 +42,29 @@ def open_context(settings: Settings, *, page_pool: ThreadPoolExecutor | None = N
     index.create_all()
     return Context(settings=settings, store=open_store(settings), index=index,
                    page_pool=page_pool)
+
+
+def open_linker(ctx: Context, registry: Path | None) -> Any | None:
+    """Load (or refresh) the registry into the index when one is given, and return a Linker
+    over the registry in the index; None when no registry was ever loaded."""
+    from matching import Linker, load_registry
+    from matching.store import count_rows
+    from pipeline.index.engine import write_engine
+
+    engine = ctx.index.engine
+    if registry is not None:
+        report = load_registry(registry, write_engine(engine))
+        log.info("registry %s: %d new, %d changed, %d unchanged in %.1fs", registry,
+                 report.inserted, report.updated, report.unchanged, report.seconds)
+    elif count_rows(engine, _default_link_settings()) == 0:
+        return None
+    return Linker(engine)
+
+
+def _default_link_settings() -> Any:
+    from matching import VIETNAMESE_CITIZENS
+
+    return VIETNAMESE_CITIZENS
 
 
 def new_batch_id(source: str) -> str:
@@ -193,6 +217,7 @@ def run_batch(source: str, out_dir: Path | None, settings: Settings, *,
     workers = settings.ocr_workers
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ocr") as page_pool:
         ctx = open_context(settings, page_pool=page_pool)
+        ctx.linker = open_linker(ctx, registry)
         batch_id = new_batch_id(source)
         summary = BatchSummary(batch_id=batch_id, source=source, started_at=now_iso())
         refs = list_inputs(source, settings)

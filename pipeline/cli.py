@@ -60,7 +60,9 @@ def run_with_progress(source: str, out_dir: Path | None, settings: Settings, *,
 def process(
     input: Annotated[str, typer.Argument(help="a file, a folder, or s3://bucket/prefix")],
     out_dir: Annotated[Path, typer.Option("--out", help="where <stem>.json and summary.json go")],
-    registry: Annotated[Path | None, typer.Option(help="citizen registry CSV to link to")] = None,
+    registry: Annotated[Path | None, typer.Option(
+        help="citizen registry (CSV or Parquet) to load or refresh, then link persons to; "
+             "without it, persons link to a registry already in the index, if any")] = None,
     reprocess: Annotated[bool, typer.Option(help="re-read documents already processed")] = False,
     engine: Annotated[str, typer.Option(help="local (no server) or prefect (run the flow)")]
     = "local",
@@ -70,7 +72,7 @@ def process(
 
     settings = get_settings()
     if registry is not None:
-        _warn_registry(registry)
+        _check_registry(registry)
     try:
         summary = run_with_progress(input, out_dir, settings, registry=registry,
                                     reprocess=reprocess, engine=engine)
@@ -80,12 +82,10 @@ def process(
     console.print(f"Records in [bold]{out_dir}[/bold]; summary in {out_dir / 'summary.json'}")
 
 
-def _warn_registry(registry: Path) -> None:
+def _check_registry(registry: Path) -> None:
     if not registry.is_file():
         _fail(InputError("registry file not found", filename=str(registry), stage="registry",
                          hint="give the path of a registry.csv"))
-    console.print("[yellow]note:[/yellow] linking persons to the registry is not built yet "
-                  "(issue 5); records are written with an empty `persons` list.")
 
 
 @app.command()
@@ -102,7 +102,9 @@ def demo(
     target = out_dir or settings.data_dir / "demo-out"
     console.print(f"Processing the bundled samples in {corpus} (data folder {settings.data_dir})")
     try:
-        summary = run_with_progress(str(corpus), target, settings)
+        registry = corpus / "registry.csv"
+        summary = run_with_progress(str(corpus), target, settings,
+                                    registry=registry if registry.is_file() else None)
     except SohoaError as err:
         _fail(err)
     print_summary(summary, console)
@@ -197,6 +199,7 @@ _LAZY: dict[str, tuple[str, str, bool, str | None]] = {
     "serve": ("service.cli", "serve", False, None),
     "clients": ("service.cli", "clients_app", True, "Create, rotate, revoke and list API clients."),
     "audit": ("service.cli", "audit", False, None),
+    "users": ("service.web.cli", "users_app", True, "Create, list and disable web-page accounts."),
 }
 
 

@@ -9,6 +9,7 @@ import tempfile
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -46,6 +47,7 @@ class Context:
     store: ObjectStore
     index: Index
     page_pool: Executor | None = None  # shared OCR pool: caps concurrent Tesseract processes
+    linker: Any | None = None  # matching.Linker: links the persons of each record (one per batch)
 
 
 class Received(BaseModel):
@@ -99,8 +101,23 @@ def process_original(rx: Received, ctx: Context) -> Record:
             record = _read_document(rx.scan, ctx)
         except InputError as err:
             record = rejected_record(rx, err.stage, err.code, _reason(err))
+    if ctx.linker is not None:
+        link_persons(record, ctx.linker)
     save_record(record, ctx)
     return record
+
+
+def link_persons(record: Record, linker: Any) -> None:
+    """Fill `persons` from the registry; an ambiguous person (a candidate link, or an ID or
+    family contradiction) sends the record to a reviewer."""
+    if record.status == RecordStatus.rejected:
+        return
+    record.persons = linker.link_record(record)
+    if any(p.match.value == "candidate" for p in record.persons):
+        if record.status == RecordStatus.verified:
+            record.status = RecordStatus.needs_review
+        if "person_needs_review" not in record.issues:
+            record.issues.append("person_needs_review")
 
 
 def _read_document(scan: ScanFile, ctx: Context) -> Record:
@@ -124,7 +141,8 @@ def read_pages(scan: ScanFile, ctx: Context) -> list[PageText]:
             err.filename = scan.filename
             raise
         pages = ocr_pages(rendered, ctx)
-        if classify_pages(pages) is DocType.unknown:
+        # Only OCR can read a page turned on its side; a real text layer is read as laid out.
+        if any(p.source == "ocr" for p in pages) and classify_pages(pages) is DocType.unknown:
             pages = _upright_if_it_helps(rendered, pages, ctx)
         return pages
 

@@ -41,7 +41,7 @@ class RequestIdMiddleware:
 
 
 def create_app(settings: Settings | None = None, *, database_url: str | None = None,
-               rate_share: float = 1.0) -> FastAPI:
+               rate_share: float = 1.0, web: bool = True) -> FastAPI:
     """The service for `settings` (default: from SOHOA_* env). `database_url` overrides the
     settings' (e.g. to connect as the app role); `rate_share` is 1/workers."""
     settings = settings or get_settings()
@@ -51,6 +51,8 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
         svc.close()
+        if getattr(app.state, "web", None) is not None:  # web pages (service/web)
+            app.state.web.close()
 
     app = FastAPI(title="SoHoa service API", version=__version__, lifespan=lifespan,
                   description="Verified civil-status and land records for online public "
@@ -62,6 +64,10 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         v1.include_router(module.router)
     app.include_router(v1)
     problems.install(app)
+    if web:  # the reviewer and archive-staff web pages (service/web, issue 6)
+        from service.web import mount
+
+        mount(app, settings, svc.store)
     app.add_middleware(RequestIdMiddleware)
     return app
 

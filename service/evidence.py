@@ -31,7 +31,7 @@ MARGIN_PX = 8
 
 def evidence_key(sha256: str, page: int, bbox: BBox, dpi: int) -> str:
     x0, y0, x1, y1 = bbox
-    return f"evidence/{sha256}/p{page}-{x0}-{y0}-{x1}-{y1}-{dpi}dpi.png"
+    return f"evidence/{sha256}/p{page}-{x0}-{y0}-{x1}-{y1}-{dpi}dpi-asread.png"
 
 
 def field_crop_png(original: bytes, media_type: MediaType, page: int, bbox: BBox,
@@ -41,15 +41,6 @@ def field_crop_png(original: bytes, media_type: MediaType, page: int, bbox: BBox
     `pipeline.page_frames`), cut with a small margin."""
     image = page_as_read(original, media_type, reading, settings, page=page)
     return png_bytes(crop(image, bbox, MARGIN_PX))
-
-
-def render_crop(original: bytes, media_type: MediaType, page: int, bbox: BBox,
-                dpi: int) -> bytes:
-    """Deprecated: the crop with no reading (the page as decoded at `dpi`)."""
-    from pipeline.config import get_settings
-
-    return field_crop_png(original, media_type, page, bbox,
-                          get_settings().model_copy(update={"dpi": dpi}))
 
 
 def page_reading(svc: ServiceContext, rec: Record, page: int) -> PageText | None:

@@ -1,0 +1,187 @@
+"""The reference table (the citizen registry) in the index database: one row per entity with
+its attributes as JSON, a content hash (for incremental loads) and one indexed column per
+blocking rule. SQLite by default, PostgreSQL in production (bulk loads use COPY there)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    Engine,
+    Index,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TextClause,
+    bindparam,
+    func,
+    inspect,
+    select,
+    text,
+)
+
+from matching.settings import LinkSettings
+
+
+def _table(settings: LinkSettings) -> Table:
+    return _table_for(settings.table, tuple(r.name for r in settings.blocking_rules))
+
+
+@lru_cache(maxsize=32)
+def _table_for(name: str, rules: tuple[str, ...]) -> Table:
+    meta = MetaData()
+    cols = [Column("entity_id", String(64), primary_key=True),
+            Column("row_hash", String(32), nullable=False),
+            Column("data", Text, nullable=False)]
+    cols += [Column(f"key_{r}", String(256)) for r in rules]
+    table = Table(name, meta, *cols)
+    for r in rules:
+        Index(f"ix_{name}_key_{r}", table.c[f"key_{r}"])
+    return table
+
+
+def reference_table(settings: LinkSettings) -> Table:
+    return _table(settings)
+
+
+def ensure_table(engine: Engine, settings: LinkSettings) -> Table:
+    table = _table(settings)
+    table.metadata.create_all(engine)
+    return table
+
+
+def drop_key_indexes(engine: Engine, settings: LinkSettings) -> None:
+    for index in _table(settings).indexes:
+        index.drop(engine, checkfirst=True)
+
+
+def create_key_indexes(engine: Engine, settings: LinkSettings) -> None:
+    """Create missing key indexes and refresh the planner's statistics (after a bulk load
+    PostgreSQL knows nothing of the new rows and may plan lookups badly)."""
+    for index in _table(settings).indexes:
+        index.create(engine, checkfirst=True)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f'ANALYZE "{settings.table}"')
+
+
+def table_exists(engine: Engine, settings: LinkSettings) -> bool:
+    return inspect(engine).has_table(settings.table)
+
+
+def count_rows(engine: Engine, settings: LinkSettings) -> int:
+    if not table_exists(engine, settings):
+        return 0
+    table = _table(settings)
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(table)).scalar() or 0)
+
+
+def existing_hashes(engine: Engine, settings: LinkSettings) -> dict[str, str]:
+    table = _table(settings)
+    with engine.connect() as conn:
+        return dict(conn.execute(select(table.c.entity_id, table.c.row_hash)).all())
+
+
+def fetch_by_key(conn: Any, settings: LinkSettings, rule: str, key: str,
+                 limit: int) -> list[tuple[str, str]]:
+    """(entity_id, data JSON) rows whose `rule` key equals `key`, at most `limit`."""
+    table = _table(settings)
+    q = select(table.c.entity_id, table.c.data).where(table.c[f"key_{rule}"] == key).limit(limit)
+    return [tuple(r) for r in conn.execute(q).all()]
+
+
+@lru_cache(maxsize=256)
+def _count_blocks_sql(table: str, rules: tuple[str, ...], limit: int) -> TextClause:
+    parts = [f"SELECT '{r}' AS rule, count(*) AS n FROM (SELECT 1 FROM {table} "
+             f"WHERE key_{r} = :k_{r} LIMIT {int(limit)}) AS c_{r}" for r in rules]
+    return text(" UNION ALL ".join(parts))
+
+
+@lru_cache(maxsize=256)
+def _block_sql(table: str, rules: tuple[str, ...]) -> TextClause:
+    parts = [f"SELECT '{r}' AS rule, entity_id, data FROM {table} WHERE key_{r} = :k_{r}"
+             for r in rules]
+    return text(" UNION ALL ".join(parts))
+
+
+def fetch_blocks(conn: Any, settings: LinkSettings, keys: Mapping[str, str],
+                 limit: int) -> dict[str, list[tuple[str, str]]]:
+    """rule -> (entity_id, data JSON) rows for every rule whose key matches at most `limit`
+    rows; a rule over the limit maps to None. Two round trips: the sizes first (from the key
+    indexes alone), then the rows of the blocks small enough to use. (Plain SQL, compiled
+    once per rule set: building statements with the expression language cost more than
+    running them.)"""
+    if not keys:
+        return {}
+    rules = tuple(keys)
+    params = {f"k_{r}": keys[r] for r in rules}
+    sizes = dict(conn.execute(_count_blocks_sql(settings.table, rules, limit + 1),
+                              params).all())
+    usable = tuple(r for r in rules if 0 < sizes.get(r, 0) <= limit)
+    out: dict[str, list[tuple[str, str]] | None] = {
+        r: None if sizes.get(r, 0) > limit else [] for r in rules}
+    if usable:
+        q = _block_sql(settings.table, usable)
+        for rule, entity_id, data in conn.execute(q, {f"k_{r}": keys[r] for r in usable}).all():
+            out[rule].append((entity_id, data))  # type: ignore[union-attr]
+    return out  # type: ignore[return-value]
+
+
+def fetch_by_ids(conn: Any, settings: LinkSettings,
+                 ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    table = _table(settings)
+    out: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(ids), 500):
+        q = select(table.c.entity_id, table.c.data).where(
+            table.c.entity_id.in_(list(ids[start:start + 500])))
+        out.update({r[0]: json.loads(r[1]) for r in conn.execute(q).all()})
+    return out
+
+
+def key_counts(conn: Any, settings: LinkSettings, rule: str,
+               keys: Iterable[str]) -> dict[str, int]:
+    """How many rows share each key: the term frequencies of common names."""
+    wanted = sorted(set(keys))
+    if not wanted:
+        return {}
+    q = _count_sql(settings.table, rule)
+    return {k: int(n) for k, n in conn.execute(q, {"keys": wanted}).all()}
+
+
+@lru_cache(maxsize=64)
+def _count_sql(table: str, rule: str) -> TextClause:
+    return text(f"SELECT key_{rule}, count(*) FROM {table} WHERE key_{rule} IN :keys "
+                f"GROUP BY key_{rule}").bindparams(bindparam("keys", expanding=True))
+
+
+def write_rows(engine: Engine, settings: LinkSettings, rows: Sequence[Mapping[str, Any]],
+               replace_ids: Sequence[str]) -> None:
+    """Delete `replace_ids` then insert `rows` in one transaction (COPY on PostgreSQL)."""
+    table = _table(settings)
+    with engine.begin() as conn:
+        for start in range(0, len(replace_ids), 1000):
+            chunk = list(replace_ids[start:start + 1000])
+            conn.execute(table.delete().where(table.c.entity_id.in_(chunk)))
+        if not rows:
+            return
+        if engine.dialect.name == "postgresql":
+            _copy_rows(conn, table, rows)
+        else:  # the driver's executemany: SQLAlchemy's per-row parameter handling costs more
+            names = [c.name for c in table.columns]
+            sql = (f'INSERT INTO "{table.name}" ({", ".join(names)}) '
+                   f'VALUES ({", ".join("?" for _ in names)})')
+            conn.exec_driver_sql(sql, [tuple(r.get(n) for n in names) for r in rows])
+
+
+def _copy_rows(conn: Any, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    names = [c.name for c in table.columns]
+    raw = conn.connection.driver_connection  # psycopg 3 connection
+    with raw.cursor() as cur, cur.copy(
+            f'COPY "{table.name}" ({", ".join(names)}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row([row.get(n) for n in names])
