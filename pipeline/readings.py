@@ -20,9 +20,9 @@ from pipeline.errors import StorageError
 from pipeline.models import PageText
 from pipeline.storage import ObjectStore, keys
 
-READING_VERSION = "5"  # 2: unrecognised documents re-read upright; 3: low-DPI upscaling;
+READING_VERSION = "6"  # 2: unrecognised documents re-read upright; 3: low-DPI upscaling;
 # 4: text layers read by pdfium, turned upright when their lines run down or up the page;
-# 5: uneven lighting flattened before OCR and OSD
+# 5: uneven lighting flattened before OCR and OSD; 6: ... only on unevenly lit pages
 
 
 class Reading(BaseModel):
