@@ -118,6 +118,27 @@ def link_persons(record: Record, linker: Any) -> None:
             record.status = RecordStatus.needs_review
         if "person_needs_review" not in record.issues:
             record.issues.append("person_needs_review")
+    confirm_from_registry(record, linker)
+
+
+def confirm_from_registry(record: Record, linker: Any) -> None:
+    """Fields equal to the linked citizen's registry values (`matching.confirm`) are
+    confirmed by an independent source: one held back only for low confidence is accepted,
+    and a record with nothing else waiting becomes `verified`. Each confirmed field says so
+    (`registry_confirmed`, an extension key)."""
+    from matching.confirm import CONFIRMED_CONFIDENCE, registry_confirmed
+
+    for key in registry_confirmed(record, linker):
+        f = record.fields[key]
+        f.registry_confirmed = True  # type: ignore[attr-defined]  # extra key, records.md allows
+        if f.state == FieldState.flagged and set(f.issues) <= {"low_confidence"}:
+            f.confidence, f.state, f.issues = max(f.confidence, CONFIRMED_CONFIDENCE), \
+                FieldState.auto, []
+    waiting = (any(f.state == FieldState.flagged for f in record.fields.values())
+               or any(p.match.value == "candidate" for p in record.persons)
+               or "extractor_not_available" in record.issues)
+    if record.status == RecordStatus.needs_review and record.fields and not waiting:
+        record.status = RecordStatus.verified
 
 
 def _read_document(scan: ScanFile, ctx: Context) -> Record:

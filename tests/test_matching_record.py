@@ -65,3 +65,50 @@ def test_the_record_json_carries_candidates_and_explanations(linker: Linker) -> 
     for term in best["explanation"]:
         assert float(term["label"].rsplit(": ", 1)[1]) == pytest.approx(term["weight"], abs=0.051)
     Record.from_json(record.to_json())  # still the record format
+
+
+def _flag_all(record: Record) -> None:
+    for f in record.fields.values():
+        f.confidence, f.state, f.issues = 0.5, "flagged", ["low_confidence"]
+    record.status = RecordStatus.needs_review
+
+
+def test_fields_equal_to_the_linked_citizen_are_confirmed(linker: Linker) -> None:
+    """A name, date of birth or ID read exactly as the registry holds it for the linked
+    citizen is accepted; a value that differs (one tone mark) stays with the reviewer."""
+    record, truth = _record(CORPUS / "birth_0001.truth.json")
+    _flag_all(record)
+    link_persons(record, linker)
+    subject = next(p for p in record.persons if p.role == "subject")
+    assert subject.match.value == "linked"
+    name = record.fields["full_name"]
+    assert name.state == "auto" and name.confidence >= 0.995 and name.registry_confirmed
+    assert record.fields["date_of_birth"].state == "auto"
+    assert record.fields["place_of_birth"].state == "flagged"  # not a registry comparison
+    assert record.status == RecordStatus.needs_review  # other fields still wait
+
+    changed, _ = _record(CORPUS / "birth_0001.truth.json")
+    _flag_all(changed)
+    value = str(changed.fields["full_name"].value)
+    changed.fields["full_name"].value = value.replace("a", "á", 1) if "a" in value else value + "a"
+    link_persons(changed, linker)
+    assert changed.fields["full_name"].state == "flagged"
+
+
+def test_a_record_whose_only_doubts_the_registry_settles_is_verified(linker: Linker) -> None:
+    record, _ = _record(CORPUS / "birth_0001.truth.json")
+    for key in ("full_name", "date_of_birth"):
+        f = record.fields[key]
+        f.confidence, f.state, f.issues = 0.6, "flagged", ["low_confidence"]
+    record.status = RecordStatus.needs_review
+    link_persons(record, linker)
+    assert all(p.match.value == "linked" for p in record.persons)
+    assert record.status == RecordStatus.verified
+
+
+def test_a_field_with_a_failed_cross_check_is_not_overruled(linker: Linker) -> None:
+    record, _ = _record(CORPUS / "birth_0001.truth.json")
+    f = record.fields["date_of_birth"]
+    f.confidence, f.state, f.issues = 0.6, "flagged", ["dob_words_mismatch"]
+    link_persons(record, linker)
+    assert record.fields["date_of_birth"].state == "flagged"
