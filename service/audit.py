@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Table, func, insert, or_, select
 
+from pipeline.index.views import utc_aware
 from service.auth import Client
 from service.db import ServiceDB
 from service.tables import AuditRow
@@ -62,7 +63,7 @@ def query_audit(db: ServiceDB, *, citizen: str | None = None, since: datetime | 
         q = q.where(AUDIT.c.at < until)
     q = q.order_by(AUDIT.c.at, AUDIT.c.id).limit(limit)
     rows = db.run(lambda conn: conn.execute(q).all())
-    return [AuditEntry(id=r.id, at=_aware(r.at), request_id=r.request_id, client=r.client,
+    return [AuditEntry(id=r.id, at=utc_aware(r.at), request_id=r.request_id, client=r.client,
                        purpose=r.purpose, action=r.action, citizen_id=r.citizen_id,
                        record_ids=json.loads(r.record_ids), fields=json.loads(r.fields))
             for r in rows]
@@ -71,7 +72,3 @@ def query_audit(db: ServiceDB, *, citizen: str | None = None, since: datetime | 
 def count_audit(db: ServiceDB) -> int:
     return int(db.run(lambda conn: conn.execute(select(func.count()).select_from(AUDIT))
                       .scalar() or 0))
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)

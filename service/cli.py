@@ -114,14 +114,10 @@ def audit(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Who read a citizen's data (or everything) in a period, from the read audit."""
-    from datetime import UTC
-
+    from pipeline.index.views import utc_aware
     from service.audit import query_audit
 
-    def aware(d: datetime | None) -> datetime | None:
-        return d.replace(tzinfo=UTC) if d is not None and d.tzinfo is None else d
-
-    rows = query_audit(_db(), citizen=citizen, since=aware(since), until=aware(until))
+    rows = query_audit(_db(), citizen=citizen, since=utc_aware(since), until=utc_aware(until))
     if as_json:
         out.print_json(json.dumps([r.__dict__ for r in rows], default=str, ensure_ascii=False))
         return

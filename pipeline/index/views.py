@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
+T = TypeVar("T")
 
-def _aware(value: Any) -> Any:
-    """SQLite gives back naive datetimes; everything we write is UTC."""
+
+def utc_aware(value: T) -> T:
+    """SQLite gives back naive datetimes; everything we write is UTC. Anything else
+    (None, an aware datetime, a non-date) passes through unchanged."""
     if isinstance(value, datetime) and value.tzinfo is None:
         return value.replace(tzinfo=UTC)
     return value
@@ -31,7 +34,7 @@ class DocumentInfo(BaseModel):
     updated_at: datetime
     pipeline_version: str | None = None
 
-    _tz = field_validator("created_at", "updated_at", mode="before")(_aware)
+    _tz = field_validator("created_at", "updated_at", mode="before")(utc_aware)
 
 
 class CitizenHit(BaseModel):
@@ -56,4 +59,4 @@ class BatchInfo(BaseModel):
     finished_at: datetime | None = None
     counts: dict[str, Any] = {}
 
-    _tz = field_validator("started_at", "finished_at", mode="before")(_aware)
+    _tz = field_validator("started_at", "finished_at", mode="before")(utc_aware)

@@ -26,6 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pipeline.index.index import DOCS, NAMES
+from pipeline.index.views import utc_aware
 from pipeline.models import FieldState, MatchState, Record
 from pipeline.storage import ObjectStore, keys
 from service.web.tables import ClaimRow, WebBase
@@ -63,10 +64,6 @@ class ClaimResult(BaseModel):
     expires_at: datetime
 
 
-def _aware(d: datetime | None) -> datetime | None:
-    return d if d is None or d.tzinfo else d.replace(tzinfo=UTC)
-
-
 def queue_entry(record: Record) -> dict[str, Any]:
     flagged = [k for k, f in record.fields.items() if f.state == FieldState.flagged
                and not k.endswith(("_code", "_units_version"))]  # those follow their place
@@ -80,7 +77,7 @@ def queue_entry(record: Record) -> dict[str, Any]:
 def sync(conn: Connection, store: ObjectStore) -> int:
     """Bring the read model up to date with the index; returns the rows refreshed."""
     last = conn.execute(select(QUEUE.c.record_id, QUEUE.c.doc_updated_at)).all()
-    seen = {r.record_id: _aware(r.doc_updated_at) for r in last}
+    seen = {r.record_id: utc_aware(r.doc_updated_at) for r in last}
     docs = conn.execute(select(DOCS.c.record_id, DOCS.c.doc_type, DOCS.c.filename,
                                DOCS.c.updated_at)
                         .where(DOCS.c.status == "needs_review")).all()
@@ -90,7 +87,7 @@ def sync(conn: Connection, store: ObjectStore) -> int:
         conn.execute(delete(QUEUE).where(QUEUE.c.record_id.in_(gone)))
     n = 0
     for d in docs:
-        if seen.get(d.record_id) == _aware(d.updated_at):
+        if seen.get(d.record_id) == utc_aware(d.updated_at):
             continue
         record = Record.from_json(store.get_bytes(keys.record_key(d.record_id)))
         conn.execute(delete(QUEUE).where(QUEUE.c.record_id == d.record_id))
@@ -118,11 +115,11 @@ def list_queue(conn: Connection, *, batch: str | None = None, doc_type: str | No
     for r in rows:
         if issue and issue not in (r.issues or []):
             continue
-        live = r.expires_at is not None and _aware(r.expires_at) > now  # type: ignore[operator]
+        live = r.expires_at is not None and utc_aware(r.expires_at) > now  # type: ignore[operator]
         out.append(QueueItem(record_id=r.record_id, doc_type=r.doc_type, filename=r.filename,
                              issues=r.issues or [], flagged=r.flagged or [],
                              claimed_by=r.reviewer if live else None,
-                             claim_expires=_aware(r.expires_at) if live else None))
+                             claim_expires=utc_aware(r.expires_at) if live else None))
         if len(out) >= limit:
             break
     return out
@@ -152,14 +149,14 @@ def claim(conn: Connection, record_id: str, reviewer: str,
         where=or_(CLAIMS.c.reviewer == reviewer, CLAIMS.c.expires_at < now)))
     row = conn.execute(select(CLAIMS).where(CLAIMS.c.record_id == record_id)).one()
     return ClaimResult(ok=row.reviewer == reviewer, holder=row.reviewer,
-                       expires_at=_aware(row.expires_at))  # type: ignore[arg-type]
+                       expires_at=utc_aware(row.expires_at))  # type: ignore[arg-type]
 
 
 def holds_claim(conn: Connection, record_id: str, reviewer: str) -> bool:
     row = conn.execute(select(CLAIMS.c.reviewer, CLAIMS.c.expires_at)
                        .where(CLAIMS.c.record_id == record_id)).first()
     return (row is not None and row.reviewer == reviewer
-            and _aware(row.expires_at) > datetime.now(UTC))  # type: ignore[operator]
+            and utc_aware(row.expires_at) > datetime.now(UTC))  # type: ignore[operator]
 
 
 def release(conn: Connection, record_id: str, reviewer: str) -> None:

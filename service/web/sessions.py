@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection, Table, delete, insert, select
 
+from pipeline.index.views import utc_aware
 from service.web.accounts import USERS, Role, User
 from service.web.tables import SessionRow
 
@@ -27,10 +28,6 @@ SESSION_HOURS = 10
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _aware(d: datetime) -> datetime:
-    return d if d.tzinfo else d.replace(tzinfo=UTC)
 
 
 def open_session(conn: Connection, user: User) -> str:
@@ -57,7 +54,7 @@ def session_user(conn: Connection, token: str | None) -> tuple[User, str] | None
          .join(USERS, USERS.c.id == SESSIONS.c.user_id)
          .where(SESSIONS.c.token_hash == _hash(token)))
     row = conn.execute(q).first()
-    if row is None or row.disabled or _aware(row.expires_at) < datetime.now(UTC):
+    if row is None or row.disabled or utc_aware(row.expires_at) < datetime.now(UTC):
         return None
     return User(id=row.id, username=row.username, role=Role(row.role)), row.csrf_token
 
