@@ -22,8 +22,10 @@ from pipeline.intake import sha256_file, sniff_media_type
 from pipeline.models import (
     DocType,
     FieldState,
+    FieldValue,
     MediaType,
     PageText,
+    PersonLink,
     Record,
     RecordStatus,
     ScanFile,
@@ -108,24 +110,23 @@ def process_original(rx: Received, ctx: Context) -> Record:
 
 
 def link_persons(record: Record, linker: Any) -> None:
-    """Fill `persons` from the registry; an ambiguous person (a candidate link, or an ID or
-    family contradiction) sends the record to a reviewer."""
+    """Fill `persons` from the registry and confirm what the registry agrees with; an
+    ambiguous person (a candidate link, or an ID or family contradiction) sends the record
+    to a reviewer."""
     if record.status == RecordStatus.rejected:
         return
     record.persons = linker.link_record(record)
-    if any(p.match.value == "candidate" for p in record.persons):
-        if record.status == RecordStatus.verified:
-            record.status = RecordStatus.needs_review
-        if "person_needs_review" not in record.issues:
-            record.issues.append("person_needs_review")
+    if any(p.match.value == "candidate" for p in record.persons) \
+            and "person_needs_review" not in record.issues:
+        record.issues.append("person_needs_review")
     confirm_from_registry(record, linker)
+    record.status = review_status(record.fields, record.persons, record.issues)
 
 
 def confirm_from_registry(record: Record, linker: Any) -> None:
     """Fields equal to the linked citizen's registry values (`matching.confirm`) are
-    confirmed by an independent source: one held back only for low confidence is accepted,
-    and a record with nothing else waiting becomes `verified`. Each confirmed field says so
-    (`registry_confirmed`, an extension key)."""
+    confirmed by an independent source: one held back only for low confidence is accepted.
+    Each confirmed field says so (`registry_confirmed`, an extension key)."""
     from matching.confirm import CONFIRMED_CONFIDENCE, registry_confirmed
 
     for key in registry_confirmed(record, linker):
@@ -134,11 +135,16 @@ def confirm_from_registry(record: Record, linker: Any) -> None:
         if f.state == FieldState.flagged and set(f.issues) <= {"low_confidence"}:
             f.confidence, f.state, f.issues = max(f.confidence, CONFIRMED_CONFIDENCE), \
                 FieldState.auto, []
-    waiting = (any(f.state == FieldState.flagged for f in record.fields.values())
-               or any(p.match.value == "candidate" for p in record.persons)
-               or "extractor_not_available" in record.issues)
-    if record.status == RecordStatus.needs_review and record.fields and not waiting:
-        record.status = RecordStatus.verified
+
+
+def review_status(fields: dict[str, FieldValue], persons: list[PersonLink],
+                  issues: list[str]) -> RecordStatus:
+    """A readable document waits for a person while a field is flagged, a person is only a
+    candidate, or its form has no extractor (no fields); otherwise it is verified."""
+    waits = (not fields or "extractor_not_available" in issues
+             or any(f.state == FieldState.flagged for f in fields.values())
+             or any(p.match.value == "candidate" for p in persons))
+    return RecordStatus.needs_review if waits else RecordStatus.verified
 
 
 def _read_document(scan: ScanFile, ctx: Context) -> Record:
@@ -199,14 +205,10 @@ def build_record(scan: ScanFile, n_pages: int, extraction: Extraction) -> Record
         stage = "classify"
         reason = ("no text could be read" if "no_text" in issues else
                   "matches none of the supported forms (birth, marriage, death, land)")
-    elif not fields:  # a known form whose extractor is not built: a person must read it
-        status = RecordStatus.needs_review
-        if not issues:
-            issues.append("extractor_not_available")
-    elif any(f.state == FieldState.flagged for f in fields.values()):
-        status = RecordStatus.needs_review
     else:
-        status = RecordStatus.verified
+        if not fields and not issues:  # a known form whose extractor is not built
+            issues.append("extractor_not_available")
+        status = review_status(fields, [], issues)
     return Record(
         record_id=record_id_for(scan.sha256),
         source=Source(filename=scan.filename, sha256=scan.sha256, pages=n_pages,
