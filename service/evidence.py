@@ -19,7 +19,7 @@ from pipeline.errors import NotFound
 from pipeline.models import BBox, MediaType, PageText, Record
 from pipeline.page_frames import crop, page_as_read, png_bytes
 from pipeline.readings import load_reading
-from pipeline.storage import keys
+from pipeline.storage import ObjectStore, keys
 from service.audit import write_audit
 from service.auth import Client
 from service.context import ServiceContext
@@ -43,14 +43,30 @@ def field_crop_png(original: bytes, media_type: MediaType, page: int, bbox: BBox
     return png_bytes(crop(image, bbox, MARGIN_PX))
 
 
-def page_reading(svc: ServiceContext, rec: Record, page: int) -> PageText | None:
+def page_reading(store: ObjectStore, settings: Settings, rec: Record,
+                 page: int) -> PageText | None:
     """The stored reading of the page (its geometry), if the pipeline kept one."""
-    pages = load_reading(svc.store, rec.source.sha256, svc.settings) or []
+    pages = load_reading(store, rec.source.sha256, settings) or []
     return next((p for p in pages if p.page == page), None)
 
 
+def ensure_field_crop(store: ObjectStore, settings: Settings, rec: Record, field_key: str,
+                      dpi: int) -> str:
+    """The store key of the field's crop (the field must have a page and a box), made on
+    first use and cached for every later reader: the API's evidence and the workstation."""
+    fv = rec.fields[field_key]
+    page, bbox = fv.page or 1, fv.bbox or (0, 0, 1, 1)
+    key = evidence_key(rec.source.sha256, page, bbox, dpi)
+    if not store.exists(key):
+        original = store.get_bytes(keys.original_key(rec.source.sha256))
+        png = field_crop_png(original, rec.source.media_type, page, bbox, settings,
+                             page_reading(store, settings, rec, page))
+        store.put_bytes(key, png, content_type="image/png")
+    return key
+
+
 def _locate(svc: ServiceContext, client: Client, rec: Record, citizen_id: str,
-            field_key: str) -> tuple[str, str]:
+            field_key: str) -> tuple[int, str]:
     built = build(svc, client, rec.model_dump(mode="json", by_alias=True), citizen_id, None)
     if built is None:
         raise NotFound(f"no record {rec.record_id!r} for citizen {citizen_id}")
@@ -62,8 +78,7 @@ def _locate(svc: ServiceContext, client: Client, rec: Record, citizen_id: str,
     if fv.bbox is None or fv.page is None:
         raise Conflict(f"field {field_key!r} has no box on the page",
                        hint="it was not read from the page (e.g. absent on the form)")
-    dpi = int(built.body["provenance"]["dpi"])
-    return evidence_key(rec.source.sha256, fv.page, fv.bbox, dpi), f"{rec.doc_type.value}.{field_key}"
+    return int(built.body["provenance"]["dpi"]), f"{rec.doc_type.value}.{field_key}"
 
 
 def field_evidence(svc: ServiceContext, client: Client, request_id: str, record_id: str,
@@ -72,14 +87,8 @@ def field_evidence(svc: ServiceContext, client: Client, request_id: str, record_
         raise Forbidden("the client's scopes do not include field evidence")
     svc.db.run(lambda conn: authorise_record(conn, client, record_id, citizen_id))
     rec = Record.model_validate(load(svc, record_id))
-    key, audited_field = _locate(svc, client, rec, citizen_id, field_key)
-    if not svc.store.exists(key):
-        fv = rec.fields[field_key]
-        original = svc.store.get_bytes(keys.original_key(rec.source.sha256))
-        page = fv.page or 1
-        png = field_crop_png(original, rec.source.media_type, page, fv.bbox or (0, 0, 1, 1),
-                             svc.settings, page_reading(svc, rec, page))
-        svc.store.put_bytes(key, png, content_type="image/png")
+    dpi, audited_field = _locate(svc, client, rec, citizen_id, field_key)
+    key = ensure_field_crop(svc.store, svc.settings, rec, field_key, dpi)
     with svc.db.transaction() as conn:
         authorise_record(conn, client, record_id, citizen_id)
         data = svc.store.get_bytes(key)

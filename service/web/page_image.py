@@ -15,11 +15,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from pipeline.config import Settings, get_settings
-from pipeline.models import BBox, MediaType, Record
+from pipeline.models import MediaType, Record
 from pipeline.page_frames import decode_page, replay_geometry
 from pipeline.readings import load_reading
 from pipeline.storage import ObjectStore, keys
-from service.evidence import evidence_key, field_crop_png
+from service.evidence import ensure_field_crop
 
 TARGET_WIDTH = 1600
 
@@ -115,13 +115,4 @@ def field_crop(store: ObjectStore, record: Record, key: str, settings: Settings)
     fv = record.fields[key]
     if fv.bbox is None or fv.page is None:
         raise ValueError(f"field {key} has no box")
-    bbox: BBox = fv.bbox
-    ck = evidence_key(record.source.sha256, fv.page, bbox, settings.dpi)
-    if not store.exists(ck):
-        reading = next((p for p in load_reading(store, record.source.sha256, settings) or []
-                        if p.page == fv.page), None)
-        original = store.get_bytes(keys.original_key(record.source.sha256))
-        store.put_bytes(ck, field_crop_png(original, record.source.media_type, fv.page, bbox,
-                                           settings, reading),
-                        content_type="image/png")
-    return store.get_bytes(ck)
+    return store.get_bytes(ensure_field_crop(store, settings, record, key, settings.dpi))
