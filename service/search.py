@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Table, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from matching.persons import ROLE_FIELDS
 from pipeline.index.index import DOCS
 from pipeline.models import MatchState, Record
 from pipeline.textnorm import fold
@@ -30,17 +31,12 @@ PEOPLE: Table = SearchPersonRow.__table__  # type: ignore[assignment]
 SYNC: Table = SearchSyncRow.__table__  # type: ignore[assignment]
 SYNC_BATCH = 500
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-# role → (name field, date-of-birth or birth-year field), per document type
+# role → (name field, date-of-birth or birth-year field), per document type: the roles and
+# their fields as matching reads them (one table: matching.persons.ROLE_FIELDS)
 NAME_FIELDS: dict[str, dict[str, tuple[str, str]]] = {
-    "birth_certificate": {"subject": ("full_name", "date_of_birth"),
-                          "mother": ("mother_name", "mother_birth_year"),
-                          "father": ("father_name", "father_birth_year")},
-    "death_certificate": {"subject": ("full_name", "date_of_birth")},
-    "marriage_certificate": {"wife": ("wife_name", "wife_date_of_birth"),
-                             "husband": ("husband_name", "husband_date_of_birth")},
-    "land_certificate": {"holder_1": ("holder_1_name", "holder_1_birth_year"),
-                         "holder_2": ("holder_2_name", "holder_2_birth_year")},
-}
+    doc_type: {role: (spec["name"], spec.get("dob") or spec["year"])
+               for role, spec in roles.items()}
+    for doc_type, roles in ROLE_FIELDS.items()}
 
 
 def name_key(name: str) -> str:
