@@ -56,6 +56,26 @@ def test_suppress_red_keeps_black_text_under_the_seal() -> None:
     assert (grey_after[region][text] < 100).mean() > 0.95  # the text is still there
 
 
+def test_suppress_red_keeps_red_printed_text_and_removes_the_seal() -> None:
+    """Land certificates print their serial and titles in red: those lines stay ink, while
+    a round seal (ring, rim text, star) goes."""
+    img = Image.new("RGB", (2000, 1400), "white")
+    d = ImageDraw.Draw(img)
+    red = (200, 30, 40)
+    d.text((120, 120), "GIẤY CHỨNG NHẬN", font=ImageFont.truetype(FONT, 80), fill=red)
+    d.text((1300, 1250), "BA 594573", font=ImageFont.truetype(FONT, 56), fill=red)
+    d.ellipse((900, 400, 1320, 820), outline=red, width=9)  # a 36 mm seal at 300 DPI
+    d.text((1010, 440), "ỦY BAN", font=ImageFont.truetype(FONT, 36), fill=red)
+    d.regular_polygon((1110, 610, 50), 5, fill=red)
+    out = cleaning.to_grey(cleaning.suppress_red(np.asarray(img), dpi=300))
+    before = cleaning.to_grey(np.asarray(img)) < 128
+    title, serial = (slice(110, 230), slice(100, 1100)), (slice(1240, 1330), slice(1290, 1700))
+    seal = (slice(395, 825), slice(895, 1325))
+    assert (out[title][before[title]] < 128).mean() > 0.95
+    assert (out[serial][before[serial]] < 128).mean() > 0.95
+    assert before[seal].sum() > 5000 and (out[seal] < 128).sum() == 0  # anti-aliased rims may stay faint
+
+
 def test_remove_form_lines_removes_dots_and_rules_not_text() -> None:
     img = text_page()
     d = ImageDraw.Draw(img)
