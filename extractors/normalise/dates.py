@@ -37,10 +37,43 @@ def parse_numeric_date(raw: str) -> Normalised | None:
     m = _NUMERIC.search(folded) or _RUNNING.search(folded)
     if m is None:
         return None
-    result = _make(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+    day, month, year = m.group(1), m.group(2), m.group(3)
+    result = _make(int(year), int(month), int(day))
+    if result.value is None:
+        slipped = _undo_digit_slips(day, month, year)
+        if slipped is not None:
+            return slipped
     result.repaired = repaired
     result.clean = result.clean and not repaired
     return result
+
+
+# Digit-for-digit slips Tesseract makes in dates printed beside a slash ('21⁄41⁄2008' for
+# 21/11/2008, '79⁄70⁄2020' for 19/10/2020, '20/10/2822' for 20/10/2022; office-dev, 2026-11).
+DIGIT_SLIPS = {"4": "1", "7": "1", "8": "0"}
+
+
+def _undo_digit_slips(day: str, month: str, year: str) -> Normalised | None:
+    """An impossible date whose impossible parts each have exactly one possible reading with
+    one slipped digit undone: that reading, marked repaired and `date_digits_repaired` (not
+    clean, so a person confirms it unless other evidence, such as the same date in words,
+    agrees). Possible parts are kept as read; None when it stays ambiguous."""
+    limits = ((day, 1, 31), (month, 1, 12), (year, MIN_YEAR, date.today().year + 1))
+    fixed: list[str] = []
+    for part, low, high in limits:
+        if low <= int(part) <= high:
+            fixed.append(part)
+            continue
+        options = {part[:i] + DIGIT_SLIPS[c] + part[i + 1:] for i, c in enumerate(part)
+                   if c in DIGIT_SLIPS}
+        options = {o for o in options if low <= int(o) <= high}
+        if len(options) != 1:
+            return None
+        fixed.append(options.pop())
+    result = _make(int(fixed[2]), int(fixed[1]), int(fixed[0]))
+    if result.value is None:
+        return None
+    return Normalised(result.value, ["date_digits_repaired"], clean=False, repaired=True)
 
 
 def parse_date_words(raw: str) -> Normalised | None:
