@@ -15,7 +15,8 @@ from extractors.normalise.number_words import parse_number
 from extractors.normalise.result import Normalised, strip_wrapping
 from pipeline.textnorm import fold
 
-_NUMERIC = re.compile(r"(?<!\d)(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})(?!\d)")
+# A separator may come doubled: '13⁄10⁄/2022' (a slash read twice).
+_NUMERIC = re.compile(r"(?<!\d)(\d{1,2})\s*[/.\-]{1,2}\s*(\d{1,2})\s*[/.\-]{1,2}\s*(\d{4})(?!\d)")
 _RUNNING = re.compile(r"ngay\W*(\d{1,2})\W*thang\W*(\d{1,2})\W*nam\W*(\d{4})(?!\d)")
 _WORD = re.compile(r"[a-z]+")
 MIN_YEAR, MAX_YEAR = 1850, 2150
@@ -43,6 +44,7 @@ def parse_numeric_date(raw: str) -> Normalised | None:
         slipped = _undo_digit_slips(day, month, year)
         if slipped is not None:
             return slipped
+    repaired = repaired or re.search(r"[/.\-]{2}", m.group(0)) is not None  # doubled separator
     result.repaired = repaired
     result.clean = result.clean and not repaired
     return result
@@ -142,5 +144,11 @@ def normalise_year(raw: str) -> Normalised:
     else:
         year, clean = int(m.group(1)), not repaired and m.group(1) == text.strip()
     if not MIN_YEAR <= year <= MAX_YEAR:
+        options = {int(str(year)[:i] + DIGIT_SLIPS[c] + str(year)[i + 1:])
+                   for i, c in enumerate(str(year)) if c in DIGIT_SLIPS}
+        options = {o for o in options if MIN_YEAR <= o <= date.today().year}
+        if len(options) == 1:  # '7995': a 1 read as 7
+            return Normalised(options.pop(), ["date_digits_repaired"], clean=False,
+                              repaired=True)
         return Normalised(None, ["invalid_year"], clean=False)
     return Normalised(year, clean=clean, repaired=repaired)
