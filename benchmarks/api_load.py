@@ -92,21 +92,24 @@ def explain(citizen: str) -> str:
 
 
 def cpu_seconds(pgid: int) -> tuple[float, float]:
-    """CPU seconds used so far by the server's process group and by all `postgres`
-    processes (the machine is shared: this says what a request costs, whatever the load)."""
+    """CPU seconds used so far by the server's process group and by the PostgreSQL backends
+    connected to the bench database (the machine is shared: this says what a request costs,
+    whatever the load; other databases' backends are other people's work)."""
     tick = os.sysconf("SC_CLK_TCK")
     server = db = 0.0
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             text = stat.read_text()
+            comm = text[text.index("(") + 1:text.rindex(")")]
+            cmdline = (stat.with_name("cmdline").read_bytes().decode("utf-8", "replace")
+                       if comm == "postgres" else "")
         except OSError:
             continue
-        comm = text[text.index("(") + 1:text.rindex(")")]
         fields = text[text.rindex(")") + 2:].split()
         used = (int(fields[11]) + int(fields[12])) / tick
         if int(fields[2]) == pgid:
             server += used
-        elif comm == "postgres":
+        elif f" {DB} " in cmdline:  # "postgres: <role> sohoa_bench 127.0.0.1(port) idle"
             db += used
     return server, db
 
