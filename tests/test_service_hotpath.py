@@ -52,3 +52,34 @@ def test_server_worker_freezes_its_start_up_heap(tmp_path: Path,
         app.state.web.close()
     finally:
         gc.unfreeze()
+
+
+@pytest.mark.postgres
+def test_pool_keeps_its_sessions_through_bursts(postgres_server: str) -> None:
+    """A burst as wide as the pool, twice: the second reuses the first's PostgreSQL sessions
+    (an overflow pool closed its extra connections on return and opened new ones: a backend
+    start and a fresh plan per request)."""
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    from sqlalchemy import text
+
+    from service.db import POOL_SIZE, ServiceDB
+
+    db = ServiceDB(postgres_server)
+    barrier = Barrier(POOL_SIZE)
+
+    def backend_pid(_: int) -> int:
+        with db.engine.connect() as conn:
+            pid = int(conn.execute(text("select pg_backend_pid()")).scalar_one())
+            barrier.wait(timeout=30)  # all connections checked out at once
+            return pid
+
+    try:
+        with ThreadPoolExecutor(POOL_SIZE) as pool:
+            first = set(pool.map(backend_pid, range(POOL_SIZE)))
+            barrier.reset()
+            second = set(pool.map(backend_pid, range(POOL_SIZE)))
+    finally:
+        db.dispose()
+    assert len(first) == POOL_SIZE and second == first
