@@ -15,7 +15,9 @@ holding N indexed records (default 1M), with the per-read audit insert included.
    --rate requests/s over --connections connections.
 4. Reports p50/p90/p99 latency, achieved requests/s, and audit rows added against 2xx
    responses (zero unaudited reads: rows ≥ responses; the difference is requests cut in
-   flight when wrk stops).
+   flight when wrk stops); CPU ms per request of the server and of PostgreSQL (all its
+   processes: an upper bound on a shared machine), and the PostgreSQL sessions opened
+   during the run (a steady pool opens none).
 Target (issue 7): p99 < 50 ms at 200 req/s on a 2-core machine.
 """
 
