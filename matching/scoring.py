@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import numpy as np
 
 from matching.comparators import LABELS, LEVELS
 from matching.models import CandidateMatch, ExplanationTerm
@@ -97,13 +100,56 @@ def candidate_terms(levels: dict[str, int | None], settings: LinkSettings, param
     return total, terms
 
 
+class WeightTable:
+    """The weight and label of every comparison level, computed once per Linker (only a
+    term-frequency level needs its own weight per candidate): `terms` gives exactly what
+    `candidate_terms` gives, and `level_weights` the same weights as arrays for ranking
+    many candidates at once."""
+
+    def __init__(self, settings: LinkSettings, params: Parameters) -> None:
+        self.settings, self.params = settings, params
+        self.rows = []
+        for c in settings.comparisons:
+            levels = LEVELS[c.kind]
+            weights = [params.weight(c.name, level) for level in levels]
+            labels = [LABELS[c.kind][level] for level in levels]
+            tf_levels = frozenset(i for i, level in enumerate(levels) if level in TF_LEVELS)
+            common_at = 5 * params.u[c.name].get("exact", 1.0)
+            self.rows.append((c, levels, weights, labels, tf_levels, common_at))
+        # per comparison: the level weights and a last 0.0 for "not compared" (index -1)
+        self.level_weights = [np.array([*weights, 0.0]) for _, _, weights, *_ in self.rows]
+
+    def tf_weight(self, index: int, level: int, freq: float) -> float:
+        c, levels = self.rows[index][0], self.rows[index][1]
+        return self.params.weight(c.name, levels[level], freq)
+
+    def terms(self, levels: Sequence[int | None], prior: float,
+              tf: Mapping[str, float] | None = None) -> tuple[float, list[Term]]:
+        """`candidate_terms` with `levels` in comparison order (None: not compared)."""
+        total = prior
+        terms: list[Term] = []
+        for (c, names, weights, labels, tf_levels, common_at), idx in zip(self.rows, levels):
+            if idx is None:
+                continue
+            freq = tf.get(c.name) if tf and idx in tf_levels else None
+            w = weights[idx] if freq is None else self.params.weight(c.name, names[idx], freq)
+            total += w
+            common = freq is not None and freq >= common_at
+            terms.append((c.name, names[idx], w,
+                          f"{c.label} {labels[idx]}{' (common name)' if common else ''}"))
+        return total, terms
+
+
 def candidate_match(entity_id: str, total: float, terms: list[Term]) -> CandidateMatch:
-    """The explained candidate (built only for candidates that are kept)."""
-    explanation = [ExplanationTerm(comparison=name, level=level, weight=round(w, 2),
-                                   label=f"{label}: {w:+.1f}")
+    """The explained candidate (built only for candidates that are kept; the values are
+    made here, so pydantic's validation is skipped)."""
+    explanation = [ExplanationTerm.model_construct(comparison=name, level=level,
+                                                   weight=round(w, 2),
+                                                   label=f"{label}: {w:+.1f}")
                    for name, level, w, label in terms]
-    return CandidateMatch(citizen_id=entity_id, score=round(probability(total), 6),
-                          weight=round(total, 2), explanation=explanation)
+    return CandidateMatch.model_construct(citizen_id=entity_id,
+                                          score=round(probability(total), 6),
+                                          weight=round(total, 2), explanation=explanation)
 
 
 def score_candidate(entity_id: str, levels: dict[str, int | None], settings: LinkSettings,

@@ -4,11 +4,11 @@ blocking rule. SQLite by default, PostgreSQL in production (bulk loads use COPY 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
+import orjson
 from sqlalchemy import (
     Column,
     Engine,
@@ -95,51 +95,55 @@ def fetch_by_key(conn: Any, settings: LinkSettings, rule: str, key: str,
     return [tuple(r) for r in conn.execute(q).all()]
 
 
-@lru_cache(maxsize=256)
-def _count_blocks_sql(table: str, rules: tuple[str, ...], limit: int) -> TextClause:
-    parts = [f"SELECT '{r}' AS rule, count(*) AS n FROM (SELECT 1 FROM {table} "
-             f"WHERE key_{r} = :k_{r} LIMIT {int(limit)}) AS c_{r}" for r in rules]
-    return text(" UNION ALL ".join(parts))
-
-
-@lru_cache(maxsize=256)
-def _block_sql(table: str, rules: tuple[str, ...]) -> TextClause:
-    parts = [f"SELECT '{r}' AS rule, entity_id, data FROM {table} WHERE key_{r} = :k_{r}"
-             for r in rules]
-    return text(" UNION ALL ".join(parts))
-
-
-def fetch_blocks(conn: Any, settings: LinkSettings, keys: Mapping[str, str],
-                 limit: int) -> dict[str, list[tuple[str, str]]]:
-    """rule -> (entity_id, data JSON) rows for every rule whose key matches at most `limit`
-    rows; a rule over the limit maps to None. Two round trips: the sizes first (from the key
-    indexes alone), then the rows of the blocks small enough to use. (Plain SQL, compiled
-    once per rule set: building statements with the expression language cost more than
-    running them.)"""
-    if not keys:
-        return {}
-    rules = tuple(keys)
-    params = {f"k_{r}": keys[r] for r in rules}
-    sizes = dict(conn.execute(_count_blocks_sql(settings.table, rules, limit + 1),
-                              params).all())
-    usable = tuple(r for r in rules if 0 < sizes.get(r, 0) <= limit)
-    out: dict[str, list[tuple[str, str]] | None] = {
-        r: None if sizes.get(r, 0) > limit else [] for r in rules}
-    if usable:
-        q = _block_sql(settings.table, usable)
-        for rule, entity_id, data in conn.execute(q, {f"k_{r}": keys[r] for r in usable}).all():
-            out[rule].append((entity_id, data))  # type: ignore[union-attr]
-    return out  # type: ignore[return-value]
-
-
 def fetch_by_ids(conn: Any, settings: LinkSettings,
                  ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-    table = _table(settings)
     out: dict[str, dict[str, Any]] = {}
+    q = _ids_sql(settings.table)
     for start in range(0, len(ids), 500):
-        q = select(table.c.entity_id, table.c.data).where(
-            table.c.entity_id.in_(list(ids[start:start + 500])))
-        out.update({r[0]: json.loads(r[1]) for r in conn.execute(q).all()})
+        rows = conn.execute(q, {"ids": list(ids[start:start + 500])}).all()
+        out.update({r[0]: orjson.loads(r[1]) for r in rows})
+    return out
+
+
+@lru_cache(maxsize=64)
+def _ids_sql(table: str) -> TextClause:
+    return text(f"SELECT entity_id, data FROM {table} WHERE entity_id IN :ids").bindparams(
+        bindparam("ids", expanding=True))
+
+
+BATCH_KEYS = 500  # keys per IN list (well under SQLite's and PostgreSQL's parameter limits)
+
+
+@lru_cache(maxsize=256)
+def _block_rows_sql(table: str, rule: str) -> TextClause:
+    return text(f"SELECT key_{rule}, entity_id, data FROM {table} WHERE key_{rule} IN :keys"
+                ).bindparams(bindparam("keys", expanding=True))
+
+
+def block_sizes(conn: Any, settings: LinkSettings, rule: str,
+                keys: Iterable[str]) -> dict[str, int]:
+    """How many rows share each key of `rule` (keys no row has are absent): one query per
+    `BATCH_KEYS` keys, read from the key index alone. The same counts are the term
+    frequencies of common names (`key_counts`)."""
+    wanted = sorted(set(keys))
+    out: dict[str, int] = {}
+    q = _count_sql(settings.table, rule)
+    for start in range(0, len(wanted), BATCH_KEYS):
+        chunk = wanted[start:start + BATCH_KEYS]
+        out.update({k: int(n) for k, n in conn.execute(q, {"keys": chunk}).all()})
+    return out
+
+
+def block_rows(conn: Any, settings: LinkSettings, rule: str,
+               keys: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
+    """key -> (entity_id, data JSON) rows of `rule`'s blocks `keys`, all blocks of a batch
+    of persons in one query per `BATCH_KEYS` keys (keys no row has are absent)."""
+    wanted = sorted(set(keys))
+    out: dict[str, list[tuple[str, str]]] = {}
+    q = _block_rows_sql(settings.table, rule)
+    for start in range(0, len(wanted), BATCH_KEYS):
+        for key, entity_id, data in conn.execute(q, {"keys": wanted[start:start + BATCH_KEYS]}):
+            out.setdefault(key, []).append((entity_id, data))
     return out
 
 
