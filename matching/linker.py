@@ -20,7 +20,7 @@ from matching.comparators import (
 )
 from matching.keys import rule_key
 from matching.models import CandidateMatch, LinkResult, PersonQuery
-from matching.scoring import Parameters, WeightTable, candidate_match, prior_weight
+from matching.scoring import Parameters, WeightTable, prior_weight
 from matching.settings import VIETNAMESE_CITIZENS, LinkSettings
 from matching.store import block_rows, block_sizes, count_rows, fetch_by_ids, key_counts
 
@@ -186,8 +186,7 @@ class Linker:
             totals += w
         flat = totals.tolist()
         best = sorted(range(len(ids)), key=lambda n: (-flat[n], ids[n]))[:KEEP_SCORED]
-        return [candidate_match(ids[n], *self.weights.terms([lv[n] for lv in columns],
-                                                            self.prior, tf[n]))
+        return [self.weights.explained(ids[n], [lv[n] for lv in columns], self.prior, tf[n])
                 for n in best]
 
     def score(self, row: Row, cands: Mapping[str, Row], conn: Any) -> list[CandidateMatch]:

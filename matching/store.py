@@ -142,7 +142,8 @@ def block_rows(conn: Any, settings: LinkSettings, rule: str,
     out: dict[str, list[tuple[str, str]]] = {}
     q = _block_rows_sql(settings.table, rule)
     for start in range(0, len(wanted), BATCH_KEYS):
-        for key, entity_id, data in conn.execute(q, {"keys": wanted[start:start + BATCH_KEYS]}):
+        rows = conn.execute(q, {"keys": wanted[start:start + BATCH_KEYS]}).all()
+        for key, entity_id, data in rows:
             out.setdefault(key, []).append((entity_id, data))
     return out
 
