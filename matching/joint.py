@@ -118,6 +118,8 @@ def link_document(linker: Linker, doc_type: str, queries: list[PersonQuery]) -> 
     for q in queries:
         _check_id(q, results[q.role])
     _contradictions(linker, doc_type, results, rows)
+    linker.keep_rows({r.citizen_id: rows[role][r.citizen_id] for role, r in results.items()
+                      if r.match == "linked" and r.citizen_id in rows[role]})
     return [results[r] for r in roles]
 
 

@@ -4,7 +4,9 @@ table size, and opens a connection per call (thread-safe through the engine's po
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import threading
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -43,6 +45,38 @@ class Linker:
         self.weights = WeightTable(self.settings, self.params)
         self.size = count_rows(engine, settings)
         self.prior = prior_weight(self.size)
+        self._local = threading.local()  # the connection and rows of this thread's call
+
+    @contextmanager
+    def _connection(self) -> Iterator[Any]:
+        """The connection of the call in progress on this thread (the joint linkage of one
+        document reads through one connection), else a new one for this call."""
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            yield conn
+            return
+        with self._connect() as conn:
+            self._local.conn = conn
+            try:
+                yield conn
+            finally:
+                self._local.conn = None
+
+    def keep_rows(self, rows: Mapping[str, Row]) -> None:
+        """Remember the registry rows of the citizens just linked on this thread, so that
+        confirming fields against them (`matching.confirm`) does not read them again."""
+        self._local.rows = dict(rows)
+
+    def rows(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """Registry rows by id: those kept by the last `keep_rows` on this thread, the rest
+        read from the table."""
+        kept = getattr(self._local, "rows", None) or {}
+        out = {i: dict(kept[i]) for i in ids if i in kept}
+        missing = [i for i in ids if i not in out]
+        if missing:
+            with self._connection() as conn:
+                out.update(fetch_by_ids(conn, self.settings, missing))
+        return out
 
     def _connect(self) -> Any:
         """A connection; on SQLite, reads go through a memory map (the registry is read row
@@ -64,15 +98,16 @@ class Linker:
         limit = self.settings.max_block_size
         keys = [{rule.name: key for rule in self.settings.blocking_rules
                  if (key := rule_key(rule, row)) is not None} for row in rows]
-        blocks: dict[str, dict[str, list[tuple[str, str]]]] = {}
-        for rule in self.settings.blocking_rules:
-            wanted = {k[rule.name] for k in keys if rule.name in k}
-            if not wanted:
-                continue
-            sizes = block_sizes(conn, self.settings, rule.name, wanted)
-            counts.setdefault(rule.name, {}).update({k: sizes.get(k, 0) for k in wanted})
-            usable = [k for k in wanted if 0 < sizes.get(k, 0) <= limit]
-            blocks[rule.name] = block_rows(conn, self.settings, rule.name, usable)
+        wanted = {rule.name: {k[rule.name] for k in keys if rule.name in k}
+                  for rule in self.settings.blocking_rules}
+        wanted = {rule: ks for rule, ks in wanted.items() if ks}
+        sizes = block_sizes(conn, self.settings, wanted) if wanted else {}
+        for rule, ks in wanted.items():
+            counts.setdefault(rule, {}).update({k: sizes[rule].get(k, 0) for k in ks})
+        usable = {rule: [k for k in ks if 0 < sizes[rule].get(k, 0) <= limit]
+                  for rule, ks in wanted.items()}
+        usable = {rule: ks for rule, ks in usable.items() if ks}
+        blocks = block_rows(conn, self.settings, usable) if usable else {}
         parsed: dict[str, dict[str, Any]] = {}
         out = []
         for k in keys:
@@ -91,7 +126,7 @@ class Linker:
         return self._block_many(conn, [row], {})[0]
 
     def blocking_candidates(self, query: PersonQuery | Row) -> list[str]:
-        with self._connect() as conn:
+        with self._connection() as conn:
             return sorted(self._block(conn, _as_row(query)))
 
     # --- comparing and scoring ----------------------------------------------------------
@@ -214,7 +249,7 @@ class Linker:
         joint (per-document) linkage rescores. Blocking runs `CHUNK` queries at a time."""
         out = []
         rows = [_as_row(q) for q in queries]
-        with self._connect() as conn:
+        with self._connection() as conn:
             for start in range(0, len(rows), CHUNK):
                 chunk = rows[start:start + CHUNK]
                 counts: Counts = {}
@@ -229,7 +264,7 @@ class Linker:
         new = [i for i in dict.fromkeys(ids) if i and i not in cands]
         if not new:
             return scored
-        with self._connect() as conn:
+        with self._connection() as conn:
             rows = fetch_by_ids(conn, self.settings, new)
             cands.update(rows)
             extra = self.score(row, rows, conn)
@@ -250,4 +285,5 @@ class Linker:
         verification): `pipeline.models.PersonLink`s in the record's role order."""
         from matching.joint import link_record
 
-        return link_record(self, record)
+        with self._connection():
+            return link_record(self, record)

@@ -4,7 +4,7 @@ blocking rule. SQLite by default, PostgreSQL in production (bulk loads use COPY 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -17,12 +17,9 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    TextClause,
-    bindparam,
     func,
     inspect,
     select,
-    text,
 )
 
 from matching.settings import LinkSettings
@@ -95,73 +92,93 @@ def fetch_by_key(conn: Any, settings: LinkSettings, rule: str, key: str,
     return [tuple(r) for r in conn.execute(q).all()]
 
 
+def _driver_rows(conn: Any, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """Rows of one statement run on the driver's own cursor: the statements here are
+    plain and built once per shape, and going through SQLAlchemy's compilation cost more
+    than running them. `sql` uses `?` placeholders (rewritten for psycopg's `%s`)."""
+    if conn.dialect.paramstyle != "qmark":
+        sql = sql.replace("?", "%s")
+    cur = conn.connection.cursor()
+    try:
+        cur.execute(sql, params)
+        return cur.fetchall()
+    finally:
+        cur.close()
+
+
+def _marks(n: int) -> str:
+    return ", ".join("?" * n)
+
+
 def fetch_by_ids(conn: Any, settings: LinkSettings,
                  ids: Sequence[str]) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
-    q = _ids_sql(settings.table)
-    for start in range(0, len(ids), 500):
-        rows = conn.execute(q, {"ids": list(ids[start:start + 500])}).all()
+    for start in range(0, len(ids), BATCH_KEYS):
+        chunk = list(ids[start:start + BATCH_KEYS])
+        rows = _driver_rows(conn, f"SELECT entity_id, data FROM {settings.table} "
+                                  f"WHERE entity_id IN ({_marks(len(chunk))})", chunk)
         out.update({r[0]: orjson.loads(r[1]) for r in rows})
     return out
 
 
-@lru_cache(maxsize=64)
-def _ids_sql(table: str) -> TextClause:
-    return text(f"SELECT entity_id, data FROM {table} WHERE entity_id IN :ids").bindparams(
-        bindparam("ids", expanding=True))
+BATCH_KEYS = 500  # keys per statement (well under SQLite's and PostgreSQL's parameter limits)
 
 
-BATCH_KEYS = 500  # keys per IN list (well under SQLite's and PostgreSQL's parameter limits)
+def _key_batches(keys: Mapping[str, Iterable[str]]) -> Iterator[dict[str, list[str]]]:
+    """{rule: keys} split so that no statement carries more than `BATCH_KEYS` keys."""
+    pending = [(rule, sorted(set(ks))) for rule, ks in keys.items()]
+    batch: dict[str, list[str]] = {}
+    room = BATCH_KEYS
+    for rule, ks in pending:
+        while ks:
+            take, ks = ks[:room], ks[room:]
+            batch[rule] = take
+            room -= len(take)
+            if room == 0:
+                yield batch
+                batch, room = {}, BATCH_KEYS
+    if batch:
+        yield batch
 
 
-@lru_cache(maxsize=256)
-def _block_rows_sql(table: str, rule: str) -> TextClause:
-    return text(f"SELECT key_{rule}, entity_id, data FROM {table} WHERE key_{rule} IN :keys"
-                ).bindparams(bindparam("keys", expanding=True))
-
-
-def block_sizes(conn: Any, settings: LinkSettings, rule: str,
-                keys: Iterable[str]) -> dict[str, int]:
-    """How many rows share each key of `rule` (keys no row has are absent): one query per
-    `BATCH_KEYS` keys, read from the key index alone. The same counts are the term
-    frequencies of common names (`key_counts`)."""
-    wanted = sorted(set(keys))
-    out: dict[str, int] = {}
-    q = _count_sql(settings.table, rule)
-    for start in range(0, len(wanted), BATCH_KEYS):
-        chunk = wanted[start:start + BATCH_KEYS]
-        out.update({k: int(n) for k, n in conn.execute(q, {"keys": chunk}).all()})
+def block_sizes(conn: Any, settings: LinkSettings,
+                keys: Mapping[str, Iterable[str]]) -> dict[str, dict[str, int]]:
+    """rule -> key -> how many rows share it (keys no row has are absent), for the keys of
+    every rule in one statement (a `UNION ALL` of grouped counts read from the key indexes
+    alone). The same counts are the term frequencies of common names (`key_counts`)."""
+    out: dict[str, dict[str, int]] = {rule: {} for rule in keys}
+    for batch in _key_batches(keys):
+        rules = list(batch)
+        sql = " UNION ALL ".join(
+            f"SELECT {i}, key_{r}, count(*) FROM {settings.table} "
+            f"WHERE key_{r} IN ({_marks(len(batch[r]))}) GROUP BY key_{r}"
+            for i, r in enumerate(rules))
+        for i, key, n in _driver_rows(conn, sql, [k for r in rules for k in batch[r]]):
+            out[rules[i]][key] = int(n)
     return out
 
 
-def block_rows(conn: Any, settings: LinkSettings, rule: str,
-               keys: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
-    """key -> (entity_id, data JSON) rows of `rule`'s blocks `keys`, all blocks of a batch
-    of persons in one query per `BATCH_KEYS` keys (keys no row has are absent)."""
-    wanted = sorted(set(keys))
-    out: dict[str, list[tuple[str, str]]] = {}
-    q = _block_rows_sql(settings.table, rule)
-    for start in range(0, len(wanted), BATCH_KEYS):
-        rows = conn.execute(q, {"keys": wanted[start:start + BATCH_KEYS]}).all()
-        for key, entity_id, data in rows:
-            out.setdefault(key, []).append((entity_id, data))
+def block_rows(conn: Any, settings: LinkSettings, keys: Mapping[str, Iterable[str]]
+               ) -> dict[str, dict[str, list[tuple[str, str]]]]:
+    """rule -> key -> (entity_id, data JSON) rows of the blocks `keys`: the blocks of every
+    rule for a batch of persons in one statement (keys no row has are absent)."""
+    out: dict[str, dict[str, list[tuple[str, str]]]] = {rule: {} for rule in keys}
+    for batch in _key_batches(keys):
+        rules = list(batch)
+        sql = " UNION ALL ".join(
+            f"SELECT {i}, key_{r}, entity_id, data FROM {settings.table} "
+            f"WHERE key_{r} IN ({_marks(len(batch[r]))})" for i, r in enumerate(rules))
+        for i, key, entity_id, data in _driver_rows(conn, sql,
+                                                    [k for r in rules for k in batch[r]]):
+            out[rules[i]].setdefault(key, []).append((entity_id, data))
     return out
 
 
 def key_counts(conn: Any, settings: LinkSettings, rule: str,
                keys: Iterable[str]) -> dict[str, int]:
     """How many rows share each key: the term frequencies of common names."""
-    wanted = sorted(set(keys))
-    if not wanted:
-        return {}
-    q = _count_sql(settings.table, rule)
-    return {k: int(n) for k, n in conn.execute(q, {"keys": wanted}).all()}
-
-
-@lru_cache(maxsize=64)
-def _count_sql(table: str, rule: str) -> TextClause:
-    return text(f"SELECT key_{rule}, count(*) FROM {table} WHERE key_{rule} IN :keys "
-                f"GROUP BY key_{rule}").bindparams(bindparam("keys", expanding=True))
+    wanted = set(keys)
+    return block_sizes(conn, settings, {rule: wanted})[rule] if wanted else {}
 
 
 def write_rows(engine: Engine, settings: LinkSettings, rows: Sequence[Mapping[str, Any]],
