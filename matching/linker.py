@@ -9,7 +9,6 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-import numpy as np
 import orjson
 from sqlalchemy import Engine
 
@@ -23,7 +22,7 @@ from matching.comparators import (
 from matching.keys import rule_key
 from matching.models import CandidateMatch, LinkResult, PersonQuery
 from matching.scoring import Parameters, WeightTable, prior_weight
-from matching.settings import VIETNAMESE_CITIZENS, LinkSettings
+from matching.settings import VIETNAMESE_CITIZENS, Comparison, LinkSettings
 from matching.store import block_rows, block_sizes, count_rows, fetch_by_ids, key_counts
 
 Row = Mapping[str, Any]
@@ -137,6 +136,9 @@ class Linker:
         out: list[list[int | None]] = []
         for c in self.settings.comparisons:
             q = row.get(c.query)
+            if c.kind == "place" and q:  # a ward code: most candidates have codes too
+                out.append(self._compare_codes(c, q, row, cands))
+                continue
             if c.kind == "place":
                 codes = [[cand.get(col) for col in c.columns] for cand in cands]
                 texts = [[cand.get(col) for col in c.text_columns] for cand in cands]
@@ -161,6 +163,22 @@ class Linker:
                 out.append(compare_ids(q, values))
             else:
                 out.append(compare_exact(q, values))
+        return out
+
+    @staticmethod
+    def _compare_codes(c: Comparison, code: str, row: Row,
+                       cands: Sequence[Row]) -> list[int | None]:
+        """`compare_places` for a query with a ward code, reading a candidate's place texts
+        only when it has no code."""
+        text = row.get(c.query_fallback) if c.query_fallback else None
+        out: list[int | None] = []
+        for cand in cands:
+            codes = [cand.get(col) for col in c.columns]
+            if any(codes):
+                out.append(0 if code in codes else 2)
+            else:
+                out.extend(compare_places(code, text, [codes],
+                                          [[cand.get(col) for col in c.text_columns]]))
         return out
 
     def levels(self, row: Row, cands: Sequence[Row]) -> list[dict[str, int | None]]:
@@ -195,8 +213,9 @@ class Linker:
 
     def _score_one(self, row: Row, cands: Mapping[str, Row], conn: Any,
                    counts: Counts) -> list[CandidateMatch]:
-        """Rank every candidate on its total weight (vectorised over the candidates), then
-        explain the best `KEEP_SCORED`."""
+        """Rank every candidate on its total weight (one pass per comparison over all the
+        candidates, level weights looked up in a table), then explain the best
+        `KEEP_SCORED`."""
         ids = list(cands)
         if not ids:
             return []
@@ -210,17 +229,18 @@ class Linker:
             for n, key in enumerate(keys):
                 if key and known.get(key):
                     tf[n][name] = known[key] / self.size
-        totals = np.full(len(ids), self.prior)
+        # totals summed in comparison order, exactly as `candidate_terms` sums them
+        totals = [self.prior] * len(ids)
         for index, (levels, table) in enumerate(zip(columns, self.weights.level_weights)):
-            w = table[np.fromiter((-1 if lv is None else lv for lv in levels), dtype=np.intp,
-                                  count=len(levels))]
             name = self.settings.comparisons[index].name
-            for n, freqs in enumerate(tf):
-                if name in freqs:
-                    w[n] = self.weights.tf_weight(index, levels[n], freqs[name])  # type: ignore[arg-type]
-            totals += w
-        flat = totals.tolist()
-        best = sorted(range(len(ids)), key=lambda n: (-flat[n], ids[n]))[:KEEP_SCORED]
+            own = {n: self.weights.tf_weight(index, levels[n], freqs[name])  # type: ignore[arg-type]
+                   for n, freqs in enumerate(tf) if name in freqs}
+            if own:
+                totals = [t + (own[n] if n in own else table[-1 if lv is None else lv])
+                          for n, (t, lv) in enumerate(zip(totals, levels))]
+            else:
+                totals = [t + table[-1 if lv is None else lv] for t, lv in zip(totals, levels)]
+        best = sorted(range(len(ids)), key=lambda n: (-totals[n], ids[n]))[:KEEP_SCORED]
         return [self.weights.explained(ids[n], [lv[n] for lv in columns], self.prior, tf[n])
                 for n in best]
 

@@ -11,14 +11,13 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import numpy as np
+from typing import Any
 
 from matching.comparators import LABELS, LEVELS
 from matching.models import CandidateMatch, ExplanationTerm
 from matching.settings import LinkSettings
 
-TERMS_KEPT = 4096  # explanation terms shared among candidates (per comparison, level, u)
+EXPLAINED_KEPT = 20_000  # explanations shared by candidates with the same levels
 TF_LEVELS = ("exact", "marks")  # name levels whose u is the value's own frequency
 UNFITTED = {  # used for a comparison the parameter file lacks: (m, u) per kind and level
     "name": {"exact": (0.85, 0.001), "marks": (0.06, 0.0005), "middle": (0.03, 0.0002),
@@ -118,8 +117,8 @@ class WeightTable:
             common_at = 5 * params.u[c.name].get("exact", 1.0)
             self.rows.append((c, levels, weights, labels, tf_levels, common_at))
         # per comparison: the level weights and a last 0.0 for "not compared" (index -1)
-        self.level_weights = [np.array([*weights, 0.0]) for _, _, weights, *_ in self.rows]
-        self._terms: dict[tuple[int, int, float | None], tuple[float, ExplanationTerm]] = {}
+        self.level_weights = [[*weights, 0.0] for _, _, weights, *_ in self.rows]
+        self._explained: dict[tuple[Any, ...], tuple[float, float, list[ExplanationTerm]]] = {}
 
     def tf_weight(self, index: int, level: int, freq: float) -> float:
         c, levels = self.rows[index][0], self.rows[index][1]
@@ -143,29 +142,22 @@ class WeightTable:
 
     def explained(self, entity_id: str, levels: Sequence[int | None], prior: float,
                   tf: Mapping[str, float] | None = None) -> CandidateMatch:
-        """`candidate_match(entity_id, *terms(...))`, sharing one `ExplanationTerm` per
-        comparison, level and weight among candidates (terms are never changed in place:
-        joint linkage adds a term to a copy)."""
-        total = prior
-        explanation = []
-        for i, ((c, names, weights, _, tf_levels, _), idx) in enumerate(zip(self.rows, levels)):
-            if idx is None:
-                continue
-            freq = tf.get(c.name) if tf and idx in tf_levels else None
-            key = (i, idx, freq)
-            got = self._terms.get(key)
-            if got is None:
-                _, terms = self.terms([*([None] * i), idx], 0.0, tf)
-                term = terms[0]
-                got = (term[2], ExplanationTerm(comparison=term[0], level=term[1],
-                                                weight=round(term[2], 2),
-                                                label=f"{term[3]}: {term[2]:+.1f}"))
-                if len(self._terms) < TERMS_KEPT:
-                    self._terms[key] = got
-            total += got[0]
-            explanation.append(got[1])
-        return CandidateMatch(citizen_id=entity_id, score=round(probability(total), 6),
-                              weight=round(total, 2), explanation=explanation)
+        """`candidate_match(entity_id, *candidate_terms(...))`. Candidates with the same
+        levels (and term frequencies) share one explanation: its terms are never changed in
+        place (joint linkage adds a term to a copy of the list)."""
+        key = (prior, tuple(levels), tuple(sorted(tf.items())) if tf else ())
+        got = self._explained.get(key)
+        if got is None:
+            total, terms = self.terms(levels, prior, tf)
+            got = (round(probability(total), 6), round(total, 2),
+                   [ExplanationTerm(comparison=name, level=level, weight=round(w, 2),
+                                    label=f"{label}: {w:+.1f}")
+                    for name, level, w, label in terms])
+            if len(self._explained) >= EXPLAINED_KEPT:
+                self._explained.clear()
+            self._explained[key] = got
+        return CandidateMatch(citizen_id=entity_id, score=got[0], weight=got[1],
+                              explanation=list(got[2]))
 
 
 def candidate_match(entity_id: str, total: float, terms: list[Term]) -> CandidateMatch:
