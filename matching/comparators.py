@@ -51,7 +51,7 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=100_000)
 def name_info(text: str) -> tuple[str, str, str, str, str]:
     """(folded, tone key, surname, middle, given) of a name, computed once per name."""
     folded = fold_name(text)

@@ -17,7 +17,7 @@ from rapidfuzz.distance import Levenshtein
 from sqlalchemy import create_engine
 
 import matching.linker as linker_module
-from matching import Linker, PersonQuery, load_registry
+from matching import Linker, PersonQuery, load_registry, store
 from matching.comparators import (
     FUZZY,
     FUZZY_HIGH,
@@ -179,6 +179,8 @@ def test_chunked_blocking_equals_linking_one_by_one(
     queries = _queries(registry_rows, 60)
     one_by_one = [linker.link(q).model_dump() for q in queries]
     monkeypatch.setattr(linker_module, "CHUNK", 7)
+    assert [r.model_dump() for r in linker.link_many(queries)] == one_by_one
+    monkeypatch.setattr(store, "BATCH_KEYS", 3)  # a chunk's keys over several statements
     assert [r.model_dump() for r in linker.link_many(queries)] == one_by_one
     assert any(r["match"] == "linked" for r in one_by_one)
 
