@@ -47,7 +47,7 @@ class Linker:
         self._local = threading.local()  # the connection and rows of this thread's call
 
     @contextmanager
-    def _connection(self) -> Iterator[Any]:
+    def connection(self) -> Iterator[Any]:
         """The connection of the call in progress on this thread (the joint linkage of one
         document reads through one connection), else a new one for this call."""
         conn = getattr(self._local, "conn", None)
@@ -73,7 +73,7 @@ class Linker:
         out = {i: dict(kept[i]) for i in ids if i in kept}
         missing = [i for i in ids if i not in out]
         if missing:
-            with self._connection() as conn:
+            with self.connection() as conn:
                 out.update(fetch_by_ids(conn, self.settings, missing))
         return out
 
@@ -125,7 +125,7 @@ class Linker:
         return self._block_many(conn, [row], {})[0]
 
     def blocking_candidates(self, query: PersonQuery | Row) -> list[str]:
-        with self._connection() as conn:
+        with self.connection() as conn:
             return sorted(self._block(conn, _as_row(query)))
 
     # --- comparing and scoring ----------------------------------------------------------
@@ -269,7 +269,7 @@ class Linker:
         joint (per-document) linkage rescores. Blocking runs `CHUNK` queries at a time."""
         out = []
         rows = [_as_row(q) for q in queries]
-        with self._connection() as conn:
+        with self.connection() as conn:
             for start in range(0, len(rows), CHUNK):
                 chunk = rows[start:start + CHUNK]
                 counts: Counts = {}
@@ -284,7 +284,7 @@ class Linker:
         new = [i for i in dict.fromkeys(ids) if i and i not in cands]
         if not new:
             return scored
-        with self._connection() as conn:
+        with self.connection() as conn:
             rows = fetch_by_ids(conn, self.settings, new)
             cands.update(rows)
             extra = self.score(row, rows, conn)
@@ -305,5 +305,5 @@ class Linker:
         verification): `pipeline.models.PersonLink`s in the record's role order."""
         from matching.joint import link_record
 
-        with self._connection():
+        with self.connection():
             return link_record(self, record)
