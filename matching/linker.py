@@ -27,7 +27,7 @@ from matching.store import block_rows, block_sizes, count_rows, fetch_by_ids, ke
 
 Row = Mapping[str, Any]
 Counts = dict[str, dict[str, int]]  # rule -> key -> rows with that key (read once per call)
-CHUNK = 200  # queries blocked together (a few SQL statements per rule per chunk)
+CHUNK = 200  # queries blocked together (two SQL statements per chunk)
 SQLITE_MMAP_BYTES = 4 * 1024**3  # an upper bound on address space, not memory used
 KEEP_SCORED = 25  # best scored candidates kept per person (for decisions and relatives)
 
