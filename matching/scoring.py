@@ -103,12 +103,12 @@ def candidate_terms(levels: dict[str, int | None], settings: LinkSettings, param
 class WeightTable:
     """The weight and label of every comparison level, computed once per Linker (only a
     term-frequency level needs its own weight per candidate): `terms` gives exactly what
-    `candidate_terms` gives, and `level_weights` the same weights as arrays for ranking
-    many candidates at once."""
+    `candidate_terms` gives, `level_weights` the same weights per comparison for ranking
+    many candidates at once, and `explained` the `CandidateMatch` of a kept candidate."""
 
     def __init__(self, settings: LinkSettings, params: Parameters) -> None:
         self.settings, self.params = settings, params
-        self.rows = []
+        self.rows: list[tuple[Any, ...]] = []
         for c in settings.comparisons:
             levels = LEVELS[c.kind]
             weights = [params.weight(c.name, level) for level in levels]
