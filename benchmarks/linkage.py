@@ -101,12 +101,14 @@ def run_ours(data: Dataset, db_url: str) -> tuple[dict[str, Any], dict[str, Any]
             "link_seconds": linked["link_seconds"],
             "persons_per_second": n / linked["link_seconds"] if linked["link_seconds"] else None,
             "link_cpu_seconds": linked["link_cpu_seconds"],
+            "cpu_ms_per_person": 1000 * linked["link_cpu_seconds"] / n if n else None,
             "load_peak_rss_mb": loaded["load_peak_rss_mb"], "peak_rss_mb": linked["peak_rss_mb"],
             "blocking_seconds": linked["blocking_seconds"],
             "queries_missing": linked["queries_missing"], "load_report": loaded["load_report"]}
     joint_people = outcomes(linked["joint_people"])
     joint = {**score(joint_people), "link_seconds": linked["joint_seconds"],
              "link_cpu_seconds": linked["joint_cpu_seconds"],
+             "cpu_ms_per_person": 1000 * linked["joint_cpu_seconds"] / n if n else None,
              "persons_per_second": n / linked["joint_seconds"] if linked["joint_seconds"] else None}
     return ours, joint, {"ours": people, "ours_joint": joint_people}
 
@@ -125,6 +127,7 @@ def run_splink(data: Dataset, threshold: float, max_pairs: float,
     n = len(people)
     timing = {"load_seconds": ran["load_seconds"], "train_seconds": ran["train_seconds"],
               "link_seconds": ran["link_seconds"], "link_cpu_seconds": ran["link_cpu_seconds"],
+              "cpu_ms_per_person": 1000 * ran["link_cpu_seconds"] / n if n else None,
               "persons_per_second": n / ran["link_seconds"] if ran["link_seconds"] else None,
               "load_peak_rss_mb": ran["load_peak_rss_mb"],
               "train_peak_rss_mb": ran["train_peak_rss_mb"], "peak_rss_mb": ran["peak_rss_mb"],

@@ -96,6 +96,7 @@ ROWS: tuple[tuple[str, str], ...] = (
     ("candidate_has_truth", "truth among candidates"), ("blocking_recall", "blocking recall"),
     ("load_seconds", "registry load s"), ("train_seconds", "training s"),
     ("link_seconds", "linking s"), ("link_cpu_seconds", "linking CPU s (process)"),
+    ("cpu_ms_per_person", "linking CPU ms/person"),
     ("persons_per_second", "persons/s (linking)"),
     ("load_peak_rss_mb", "peak RSS load MB"), ("train_peak_rss_mb", "peak RSS training MB"),
     ("peak_rss_mb", "peak RSS MB"),

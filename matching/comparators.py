@@ -8,8 +8,9 @@ Names cost less for what OCR and spelling habits change: a differing tone or vow
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from matching.folding import digits, fold_name, name_parts, tone_key, year_of
@@ -50,57 +51,47 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
+@lru_cache(maxsize=100_000)
+def name_info(text: str) -> tuple[str, str, str, str, str]:
+    """(folded, tone key, surname, middle, given) of a name, computed once per name."""
+    folded = fold_name(text)
+    return (folded, tone_key(text), *name_parts(folded))
+
+
+def _similarity(fa: str, ta: str, fb: str, tb: str) -> float:
+    df, dt = Levenshtein.distance(fa, fb), Levenshtein.distance(ta, tb)
+    cost = df + MARK_COST * max(dt - df, 0)
+    return max(0.0, 1.0 - cost / max(len(fa), len(fb), 1))
+
+
 def name_similarity(a: str, bs: Sequence[str]) -> list[float]:
-    """OCR-aware similarity in [0, 1] of name `a` to each of `bs` (vectorised with cdist)."""
+    """OCR-aware similarity in [0, 1] of name `a` to each of `bs`."""
     fa, ta = fold_name(a), tone_key(a)
-    fbs, tbs = [fold_name(b) for b in bs], [tone_key(b) for b in bs]
-    d_fold = process.cdist([fa], fbs, scorer=Levenshtein.distance)[0]
-    d_tone = process.cdist([ta], tbs, scorer=Levenshtein.distance)[0]
-    out = []
-    for df, dt, fb in zip(d_fold.tolist(), d_tone.tolist(), fbs):
-        cost = df + MARK_COST * max(dt - df, 0)
-        out.append(max(0.0, 1.0 - cost / max(len(fa), len(fb), 1)))
-    return out
-
-
-def _middle_dropped(fa: str, fb: str) -> bool:
-    sa, ma, ga = name_parts(fa)
-    sb, mb, gb = name_parts(fb)
-    return bool(sa) and sa == sb and ga == gb and (not ma or not mb) and ma != mb
-
-
-def _given_differs(fa: str, fb: str) -> bool:
-    """Different given names (more than one letter apart): twins and siblings, not OCR."""
-    ga, gb = name_parts(fa)[2], name_parts(fb)[2]
-    return bool(ga and gb) and Levenshtein.distance(ga, gb) > 1
+    return [_similarity(fa, ta, fold_name(b), tone_key(b)) for b in bs]
 
 
 def compare_names(a: str | None, bs: Sequence[str | None]) -> list[int | None]:
+    """Levels in order: equal tone keys, equal folds, a middle name dropped, given names
+    more than a letter apart (else), then the similarity (computed only for those left)."""
     levels: list[int | None] = [None] * len(bs)
     if not a:
         return levels
-    idx = [i for i, b in enumerate(bs) if b]
-    if not idx:
-        return levels
-    present = [bs[i] or "" for i in idx]
-    sims = name_similarity(a, present)
-    ta, fa = tone_key(a), fold_name(a)
-    for i, b, sim in zip(idx, present, sims):
-        fb = fold_name(b)
-        if tone_key(b) == ta:
+    fa, ta, sa, ma, ga = name_info(a)
+    for i, b in enumerate(bs):
+        if not b:
+            continue
+        fb, tb, sb, mb, gb = name_info(b)
+        if tb == ta:
             levels[i] = 0
         elif fb == fa:
             levels[i] = 1
-        elif _middle_dropped(fa, fb):
+        elif sa and sa == sb and ga == gb and (not ma or not mb) and ma != mb:
             levels[i] = 2
-        elif _given_differs(fa, fb):
+        elif ga and gb and Levenshtein.distance(ga, gb) > 1:
             levels[i] = 5
-        elif sim >= FUZZY_HIGH:
-            levels[i] = 3
-        elif sim >= FUZZY:
-            levels[i] = 4
         else:
-            levels[i] = 5
+            sim = _similarity(fa, ta, fb, tb)
+            levels[i] = 3 if sim >= FUZZY_HIGH else 4 if sim >= FUZZY else 5
     return levels
 
 
@@ -149,12 +140,27 @@ def compare_exact(a: object, bs: Sequence[object]) -> list[int | None]:
     if a in (None, ""):
         return [None] * len(bs)
     key = str(a).strip().casefold()
-    return [None if b in (None, "") else (0 if str(b).strip().casefold() == key else 1)
-            for b in bs]
+    seen: dict[object, int] = {}  # the same few values (a sex) recur across candidates
+    out: list[int | None] = []
+    for b in bs:
+        if b in (None, ""):
+            out.append(None)
+            continue
+        level = seen.get(b) if isinstance(b, str) else None
+        if level is None:
+            level = 0 if str(b).strip().casefold() == key else 1
+            if isinstance(b, str):
+                seen[b] = level
+        out.append(level)
+    return out
 
 
 def compare_ids(a: object, bs: Sequence[object]) -> list[int | None]:
     key = digits(a)
     if not key:
         return [None] * len(bs)
-    return [None if not digits(b) else (0 if digits(b) == key else 1) for b in bs]
+    out: list[int | None] = []
+    for b in bs:
+        other = digits(b)
+        out.append(None if not other else (0 if other == key else 1))
+    return out

@@ -17,7 +17,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from matching.persons import ROLE_FIELDS
-from matching.store import fetch_by_ids
 
 CONFIRMED_CONFIDENCE = 0.995  # checked on the evaluation corpora: see docs/matching.md
 
@@ -65,7 +64,6 @@ def registry_confirmed(record: Any, linker: Any) -> set[str]:
              if p.match.value == "linked" and p.citizen_id}
     if not links:
         return set()
-    with linker.engine.connect() as conn:
-        citizens = fetch_by_ids(conn, linker.settings, sorted(set(links.values())))
+    citizens = linker.rows(sorted(set(links.values())))  # kept from linking, else read
     values = {k: f.value for k, f in record.fields.items()}
     return agreeing_fields(record.doc_type.value, values, citizens, links)

@@ -18,9 +18,16 @@ _TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
 _FINAL_Y = re.compile(r"(?<=[bcdghklmnpqrstvx])y\b")  # 'ky', 'ly', 'my', 'sy', 'ty', 'quy'…
 
 
+@lru_cache(maxsize=50_000)
+def _fold_word(word: str) -> str:
+    return _FINAL_Y.sub("i", fold(word))
+
+
 @lru_cache(maxsize=100_000)
 def _fold_name(text: str) -> str:
-    return _FINAL_Y.sub("i", fold(text))
+    """Word by word (names are made of a few thousand syllables, so each is folded once):
+    the same as folding the whole text, as folding never joins or splits words."""
+    return " ".join(w for w in map(_fold_word, text.split()) if w)
 
 
 def fold_name(text: str | None) -> str:
@@ -41,14 +48,15 @@ def tone_key(text: str | None) -> str:
     final consonant+y syllables ('Mỹ' == 'Mĩ'). Equal keys mean the same written name."""
     if not text:
         return ""
-    words = unicodedata.normalize("NFC", text).lower().split()
-    out = []
-    for w in words:
-        key = _tone_last(w)
-        key = re.sub(r"(?<=[bcdghklmnpqrstvx])y(?=[\u0300\u0301\u0303\u0309\u0323]*$)", "i",
-                     key)
-        out.append(key)
-    return " ".join(out)
+    return " ".join(map(_tone_word, unicodedata.normalize("NFC", text).lower().split()))
+
+
+_TONE_FINAL_Y = re.compile(r"(?<=[bcdghklmnpqrstvx])y(?=[\u0300\u0301\u0303\u0309\u0323]*$)")
+
+
+@lru_cache(maxsize=50_000)
+def _tone_word(word: str) -> str:
+    return _TONE_FINAL_Y.sub("i", _tone_last(word))
 
 
 def marks_key(text: str | None) -> str:

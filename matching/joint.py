@@ -107,6 +107,12 @@ def _check_id(query: PersonQuery, result: LinkResult) -> None:
 
 
 def link_document(linker: Linker, doc_type: str, queries: list[PersonQuery]) -> list[LinkResult]:
+    with linker.connection():  # the persons and their relatives read through one connection
+        return _link_document(linker, doc_type, queries)
+
+
+def _link_document(linker: Linker, doc_type: str, queries: list[PersonQuery]
+                   ) -> list[LinkResult]:
     raw = linker.link_scored(queries)
     roles = [q.role for q in queries]
     scored = {role: s for role, (_r, _c, s) in zip(roles, raw)}
@@ -118,6 +124,8 @@ def link_document(linker: Linker, doc_type: str, queries: list[PersonQuery]) -> 
     for q in queries:
         _check_id(q, results[q.role])
     _contradictions(linker, doc_type, results, rows)
+    linker.keep_rows({r.citizen_id: rows[role][r.citizen_id] for role, r in results.items()
+                      if r.match == "linked" and r.citizen_id in rows[role]})
     return [results[r] for r in roles]
 
 

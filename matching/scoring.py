@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from matching.comparators import LABELS, LEVELS
 from matching.models import CandidateMatch, ExplanationTerm
 from matching.settings import LinkSettings
 
+EXPLAINED_KEPT = 20_000  # explanations shared by candidates with the same levels
 TF_LEVELS = ("exact", "marks")  # name levels whose u is the value's own frequency
 UNFITTED = {  # used for a comparison the parameter file lacks: (m, u) per kind and level
     "name": {"exact": (0.85, 0.001), "marks": (0.06, 0.0005), "middle": (0.03, 0.0002),
@@ -95,6 +98,66 @@ def candidate_terms(levels: dict[str, int | None], settings: LinkSettings, param
         text = LABELS[c.kind][level] + (" (common name)" if common else "")
         terms.append((c.name, level, w, f"{c.label} {text}"))
     return total, terms
+
+
+class WeightTable:
+    """The weight and label of every comparison level, computed once per Linker (only a
+    term-frequency level needs its own weight per candidate): `terms` gives exactly what
+    `candidate_terms` gives, `level_weights` the same weights per comparison for ranking
+    many candidates at once, and `explained` the `CandidateMatch` of a kept candidate."""
+
+    def __init__(self, settings: LinkSettings, params: Parameters) -> None:
+        self.settings, self.params = settings, params
+        self.rows: list[tuple[Any, ...]] = []
+        for c in settings.comparisons:
+            levels = LEVELS[c.kind]
+            weights = [params.weight(c.name, level) for level in levels]
+            labels = [LABELS[c.kind][level] for level in levels]
+            tf_levels = frozenset(i for i, level in enumerate(levels) if level in TF_LEVELS)
+            common_at = 5 * params.u[c.name].get("exact", 1.0)
+            self.rows.append((c, levels, weights, labels, tf_levels, common_at))
+        # per comparison: the level weights and a last 0.0 for "not compared" (index -1)
+        self.level_weights = [[*weights, 0.0] for _, _, weights, *_ in self.rows]
+        self._explained: dict[tuple[Any, ...], tuple[float, float, list[ExplanationTerm]]] = {}
+
+    def tf_weight(self, index: int, level: int, freq: float) -> float:
+        c, levels = self.rows[index][0], self.rows[index][1]
+        return self.params.weight(c.name, levels[level], freq)
+
+    def terms(self, levels: Sequence[int | None], prior: float,
+              tf: Mapping[str, float] | None = None) -> tuple[float, list[Term]]:
+        """`candidate_terms` with `levels` in comparison order (None: not compared)."""
+        total = prior
+        terms: list[Term] = []
+        for (c, names, weights, labels, tf_levels, common_at), idx in zip(self.rows, levels):
+            if idx is None:
+                continue
+            freq = tf.get(c.name) if tf and idx in tf_levels else None
+            w = weights[idx] if freq is None else self.params.weight(c.name, names[idx], freq)
+            total += w
+            common = freq is not None and freq >= common_at
+            terms.append((c.name, names[idx], w,
+                          f"{c.label} {labels[idx]}{' (common name)' if common else ''}"))
+        return total, terms
+
+    def explained(self, entity_id: str, levels: Sequence[int | None], prior: float,
+                  tf: Mapping[str, float] | None = None) -> CandidateMatch:
+        """`candidate_match(entity_id, *candidate_terms(...))`. Candidates with the same
+        levels (and term frequencies) share one explanation: its terms are never changed in
+        place (joint linkage adds a term to a copy of the list)."""
+        key = (prior, tuple(levels), tuple(sorted(tf.items())) if tf else ())
+        got = self._explained.get(key)
+        if got is None:
+            total, terms = self.terms(levels, prior, tf)
+            got = (round(probability(total), 6), round(total, 2),
+                   [ExplanationTerm(comparison=name, level=level, weight=round(w, 2),
+                                    label=f"{label}: {w:+.1f}")
+                    for name, level, w, label in terms])
+            if len(self._explained) >= EXPLAINED_KEPT:
+                self._explained.clear()
+            self._explained[key] = got
+        return CandidateMatch(citizen_id=entity_id, score=got[0], weight=got[1],
+                              explanation=list(got[2]))
 
 
 def candidate_match(entity_id: str, total: float, terms: list[Term]) -> CandidateMatch:

@@ -4,11 +4,11 @@ blocking rule. SQLite by default, PostgreSQL in production (bulk loads use COPY 
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
+import orjson
 from sqlalchemy import (
     Column,
     Engine,
@@ -17,12 +17,9 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    TextClause,
-    bindparam,
     func,
     inspect,
     select,
-    text,
 )
 
 from matching.settings import LinkSettings
@@ -95,68 +92,93 @@ def fetch_by_key(conn: Any, settings: LinkSettings, rule: str, key: str,
     return [tuple(r) for r in conn.execute(q).all()]
 
 
-@lru_cache(maxsize=256)
-def _count_blocks_sql(table: str, rules: tuple[str, ...], limit: int) -> TextClause:
-    parts = [f"SELECT '{r}' AS rule, count(*) AS n FROM (SELECT 1 FROM {table} "
-             f"WHERE key_{r} = :k_{r} LIMIT {int(limit)}) AS c_{r}" for r in rules]
-    return text(" UNION ALL ".join(parts))
+def _driver_rows(conn: Any, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """Rows of one statement run on the driver's own cursor: the statements here are
+    plain and built once per shape, and going through SQLAlchemy's compilation cost more
+    than running them. `sql` uses `?` placeholders (rewritten for psycopg's `%s`)."""
+    if conn.dialect.paramstyle != "qmark":
+        sql = sql.replace("?", "%s")
+    cur = conn.connection.cursor()
+    try:
+        cur.execute(sql, params)
+        return cur.fetchall()
+    finally:
+        cur.close()
 
 
-@lru_cache(maxsize=256)
-def _block_sql(table: str, rules: tuple[str, ...]) -> TextClause:
-    parts = [f"SELECT '{r}' AS rule, entity_id, data FROM {table} WHERE key_{r} = :k_{r}"
-             for r in rules]
-    return text(" UNION ALL ".join(parts))
-
-
-def fetch_blocks(conn: Any, settings: LinkSettings, keys: Mapping[str, str],
-                 limit: int) -> dict[str, list[tuple[str, str]]]:
-    """rule -> (entity_id, data JSON) rows for every rule whose key matches at most `limit`
-    rows; a rule over the limit maps to None. Two round trips: the sizes first (from the key
-    indexes alone), then the rows of the blocks small enough to use. (Plain SQL, compiled
-    once per rule set: building statements with the expression language cost more than
-    running them.)"""
-    if not keys:
-        return {}
-    rules = tuple(keys)
-    params = {f"k_{r}": keys[r] for r in rules}
-    sizes = dict(conn.execute(_count_blocks_sql(settings.table, rules, limit + 1),
-                              params).all())
-    usable = tuple(r for r in rules if 0 < sizes.get(r, 0) <= limit)
-    out: dict[str, list[tuple[str, str]] | None] = {
-        r: None if sizes.get(r, 0) > limit else [] for r in rules}
-    if usable:
-        q = _block_sql(settings.table, usable)
-        for rule, entity_id, data in conn.execute(q, {f"k_{r}": keys[r] for r in usable}).all():
-            out[rule].append((entity_id, data))  # type: ignore[union-attr]
-    return out  # type: ignore[return-value]
+def _marks(n: int) -> str:
+    return ", ".join("?" * n)
 
 
 def fetch_by_ids(conn: Any, settings: LinkSettings,
                  ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-    table = _table(settings)
     out: dict[str, dict[str, Any]] = {}
-    for start in range(0, len(ids), 500):
-        q = select(table.c.entity_id, table.c.data).where(
-            table.c.entity_id.in_(list(ids[start:start + 500])))
-        out.update({r[0]: json.loads(r[1]) for r in conn.execute(q).all()})
+    for start in range(0, len(ids), BATCH_KEYS):
+        chunk = list(ids[start:start + BATCH_KEYS])
+        rows = _driver_rows(conn, f"SELECT entity_id, data FROM {settings.table} "
+                                  f"WHERE entity_id IN ({_marks(len(chunk))})", chunk)
+        out.update({r[0]: orjson.loads(r[1]) for r in rows})
+    return out
+
+
+BATCH_KEYS = 500  # keys per statement (well under SQLite's and PostgreSQL's parameter limits)
+
+
+def _key_batches(keys: Mapping[str, Iterable[str]]) -> Iterator[dict[str, list[str]]]:
+    """{rule: keys} split so that no statement carries more than `BATCH_KEYS` keys."""
+    pending = [(rule, sorted(set(ks))) for rule, ks in keys.items()]
+    batch: dict[str, list[str]] = {}
+    room = BATCH_KEYS
+    for rule, ks in pending:
+        while ks:
+            take, ks = ks[:room], ks[room:]
+            batch[rule] = take
+            room -= len(take)
+            if room == 0:
+                yield batch
+                batch, room = {}, BATCH_KEYS
+    if batch:
+        yield batch
+
+
+def block_sizes(conn: Any, settings: LinkSettings,
+                keys: Mapping[str, Iterable[str]]) -> dict[str, dict[str, int]]:
+    """rule -> key -> how many rows share it (keys no row has are absent), for the keys of
+    every rule in one statement (a `UNION ALL` of grouped counts read from the key indexes
+    alone). The same counts are the term frequencies of common names (`key_counts`)."""
+    out: dict[str, dict[str, int]] = {rule: {} for rule in keys}
+    for batch in _key_batches(keys):
+        rules = list(batch)
+        sql = " UNION ALL ".join(
+            f"SELECT {i}, key_{r}, count(*) FROM {settings.table} "
+            f"WHERE key_{r} IN ({_marks(len(batch[r]))}) GROUP BY key_{r}"
+            for i, r in enumerate(rules))
+        for i, key, n in _driver_rows(conn, sql, [k for r in rules for k in batch[r]]):
+            out[rules[i]][key] = int(n)
+    return out
+
+
+def block_rows(conn: Any, settings: LinkSettings, keys: Mapping[str, Iterable[str]]
+               ) -> dict[str, dict[str, list[tuple[str, str]]]]:
+    """rule -> key -> (entity_id, data JSON) rows of the blocks `keys`: the blocks of every
+    rule for a batch of persons in one statement (keys no row has are absent)."""
+    out: dict[str, dict[str, list[tuple[str, str]]]] = {rule: {} for rule in keys}
+    for batch in _key_batches(keys):
+        rules = list(batch)
+        sql = " UNION ALL ".join(
+            f"SELECT {i}, key_{r}, entity_id, data FROM {settings.table} "
+            f"WHERE key_{r} IN ({_marks(len(batch[r]))})" for i, r in enumerate(rules))
+        for i, key, entity_id, data in _driver_rows(conn, sql,
+                                                    [k for r in rules for k in batch[r]]):
+            out[rules[i]].setdefault(key, []).append((entity_id, data))
     return out
 
 
 def key_counts(conn: Any, settings: LinkSettings, rule: str,
                keys: Iterable[str]) -> dict[str, int]:
     """How many rows share each key: the term frequencies of common names."""
-    wanted = sorted(set(keys))
-    if not wanted:
-        return {}
-    q = _count_sql(settings.table, rule)
-    return {k: int(n) for k, n in conn.execute(q, {"keys": wanted}).all()}
-
-
-@lru_cache(maxsize=64)
-def _count_sql(table: str, rule: str) -> TextClause:
-    return text(f"SELECT key_{rule}, count(*) FROM {table} WHERE key_{rule} IN :keys "
-                f"GROUP BY key_{rule}").bindparams(bindparam("keys", expanding=True))
+    wanted = set(keys)
+    return block_sizes(conn, settings, {rule: wanted})[rule] if wanted else {}
 
 
 def write_rows(engine: Engine, settings: LinkSettings, rows: Sequence[Mapping[str, Any]],

@@ -175,3 +175,30 @@ def test_figures_per_role_split_the_same_outcomes() -> None:
     assert set(roles) == {"subject", "mother"}
     assert roles["subject"]["recall"] == 0.5 and roles["subject"]["persons"] == 2
     assert roles["mother"]["share_candidate"] == 1.0 and roles["mother"]["precision"] is None
+
+
+def test_cpu_run_links_against_a_built_index_and_compares_outputs(tmp_path: Path) -> None:
+    """benchmarks/linkage_cpu.py: the sample corpus's persons against its registry, twice;
+    the second run finds its outputs identical to the first's."""
+    from dataclasses import asdict
+
+    import linkage_cpu
+    from sqlalchemy import create_engine
+
+    from matching import load_registry
+
+    corpus = Path(__file__).resolve().parents[1] / "samples" / "corpus"
+    data = from_corpus(corpus, None, None)
+    docs = tmp_path / "documents.json"
+    docs.write_text(json.dumps([asdict(d) for d in data.documents], ensure_ascii=False),
+                    encoding="utf-8")
+    db = f"sqlite:///{tmp_path}/index.db"
+    load_registry(data.registry_csv, create_engine(db))
+    first = linkage_cpu.main(["--db", db, "--documents", str(docs),
+                              "--out", str(tmp_path / "a.json")])
+    assert first["persons"] == data.n_persons and first["link_many"]["cpu_ms_per_person"] > 0
+    linked = [r for r in first["outputs"]["link_many"] if r["match"] == "linked"]
+    assert linked and all(r["candidates"][0]["explanation"] for r in linked)
+    again = linkage_cpu.main(["--db", db, "--documents", str(docs),
+                              "--compare", str(tmp_path / "a.json")])
+    assert again["outputs"] == first["outputs"]
