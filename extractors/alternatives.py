@@ -11,7 +11,7 @@ learns (`reread_agrees`).
 from __future__ import annotations
 
 from extractors.review import Drafts, FieldDraft
-from pipeline.models import BBox, PageText, Word
+from pipeline.models import BBox, LineReread, PageText, Word
 
 REREAD_AGREES = "reread_agrees"  # both readings gave this value
 REREAD_USED = "reread_used"  # the value is the second reading's (the first was worse)
@@ -23,28 +23,28 @@ def _inside(word: Word, box: BBox) -> bool:
     return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
 
 
-def alternative_pages(pages: list[PageText]) -> list[PageText] | None:
+def alternative_pages(pages: list[PageText]) -> list[list[PageText]]:
     """The pages with every re-read line's words replaced by its second reading (a line
-    read as nothing the second time keeps its first words). None: nothing was re-read."""
-    if not any(p.rereads for p in pages):
-        return None
-    out: list[PageText] = []
-    for page in pages:
-        used = [r for r in page.rereads or [] if r.words]
-        if not used:
-            out.append(page)
-            continue
-        words = [w for w in page.words if not any(_inside(w, r.box) for r in used)]
-        next_id = max((w.line_id for w in page.words), default=-1) + 1
-        for r in used:
-            ids: dict[int, int] = {}
-            for w in r.words:
-                if w.line_id not in ids:
-                    ids[w.line_id] = next_id
-                    next_id += 1
-                words.append(w.model_copy(update={"line_id": ids[w.line_id]}))
-        out.append(page.model_copy(update={"words": words, "rereads": None}))
-    return out
+    read as nothing the second time keeps its first words), once per way the lines were
+    read again (`LineReread.psm`). Empty: nothing was re-read."""
+    passes = sorted({r.psm for p in pages for r in p.rereads or []})
+    return [[_replaced(page, [r for r in page.rereads or [] if r.psm == psm and r.words])
+             for page in pages] for psm in passes]
+
+
+def _replaced(page: PageText, used: list[LineReread]) -> PageText:
+    if not used:
+        return page.model_copy(update={"rereads": None})
+    words = [w for w in page.words if not any(_inside(w, r.box) for r in used)]
+    next_id = max((w.line_id for w in page.words), default=-1) + 1
+    for r in used:
+        ids: dict[int, int] = {}
+        for w in r.words:
+            if w.line_id not in ids:
+                ids[w.line_id] = next_id
+                next_id += 1
+            words.append(w.model_copy(update={"line_id": ids[w.line_id]}))
+    return page.model_copy(update={"words": words, "rereads": None})
 
 
 def reread_boxes(pages: list[PageText]) -> dict[int, list[BBox]]:
@@ -76,7 +76,10 @@ def rank(d: FieldDraft) -> tuple:
 
 
 def better(second: FieldDraft, first: FieldDraft) -> bool:
-    """Whether the second reading should replace the first."""
+    """Whether the second reading should replace the first. A line left blank the first time
+    takes only a clean value without issues (specks read as '7' are not a personal ID)."""
+    if first.evidence.blank and not (second.evidence.clean and not second.issues):
+        return False
     r2, r1 = rank(second), rank(first)
     if r2 != r1:
         return r2 > r1

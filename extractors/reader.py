@@ -104,14 +104,13 @@ def _read_variant(lines: list[Line], spec: FormSpec,
 
 def read_page_drafts(pages: list[PageText], spec: FormSpec) -> Drafts:
     """The drafts of the pages' form; where lines were read twice (`PageText.rereads`), the
-    form is read from both readings and each field takes the better (extractors.alternatives)."""
+    form is read from each reading and each field takes the best (extractors.alternatives)."""
     widths = {p.page: p.width for p in pages}
     drafts = read_drafts(document_lines(pages), spec, widths)
-    second = alternative_pages(pages)
-    if second is None:
-        return drafts
-    return choose_drafts(drafts, read_drafts(document_lines(second), spec, widths),
-                         reread_boxes(pages))
+    for other in alternative_pages(pages):
+        drafts = choose_drafts(drafts, read_drafts(document_lines(other), spec, widths),
+                               reread_boxes(pages))
+    return drafts
 
 
 def extract_form(pages: list[PageText], spec: FormSpec, settings: Settings, *,

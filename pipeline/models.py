@@ -83,6 +83,7 @@ class LineReread(_Frozen):
 
     box: BBox
     words: list[Word]
+    psm: int = 6  # Tesseract's page segmentation for this reading (one reading per psm)
 
 
 class PageText(_Frozen):

@@ -84,7 +84,6 @@ def test_crop_box_adds_a_margin_inside_the_page() -> None:
     assert crop_box((5, 100, 600, 140), 40, (620, 1000)) == (0, 86, 620, 154)
 
 
-@pytest.mark.slow
 def test_strips_read_by_one_tesseract_call_come_back_on_their_lines() -> None:
     image, boxes = lines_image(LINES)
     size = (image.shape[1], image.shape[0])
@@ -113,8 +112,10 @@ def test_only_lines_with_a_weak_word_are_read_again() -> None:
     page = PageText(page=1, width=image.shape[1], height=image.shape[0], dpi=300,
                     source="ocr", words=words)
     assert len(weak_lines(page)) == 1
-    (again,) = reread_lines(image, page, Settings())
-    assert again.box[1] == boxes[2][1] and "1965" in [w.text for w in again.words]
+    readings = reread_lines(image, page, Settings())
+    assert sorted(r.psm for r in readings) == [4, 6]  # one reading per segmentation mode
+    for again in readings:
+        assert again.box[1] == boxes[2][1] and "1965" in [w.text for w in again.words]
     with pytest.raises(ValueError):
         reread_lines(image[:-10], page, Settings())
 
@@ -151,6 +152,13 @@ def test_a_well_formed_value_beats_a_more_confident_malformed_one() -> None:
     assert out["a"].value == "Nguyễn Văn An"
 
 
+def test_a_blank_line_takes_only_a_clean_second_reading() -> None:
+    blank = FieldDraft("a", None, None, page=1, bbox=(100, 100, 400, 140),
+                       evidence=FieldEvidence(blank=True, label_score=100.0, key="a"))
+    assert choose_drafts({"a": blank}, {"a": draft("a", "7", clean=False)}, BOX)["a"] is blank
+    assert choose_drafts({"a": blank}, {"a": draft("a", "Kinh")}, BOX)["a"].value == "Kinh"
+
+
 def test_equal_footing_needs_clearly_higher_word_confidence() -> None:
     first = draft("a", "04/2010", conf=0.53)
     assert choose_drafts({"a": first}, {"a": draft("a", "04/2019", conf=0.6)}, BOX)["a"] is first
@@ -174,10 +182,13 @@ def test_alternative_pages_swap_the_words_of_reread_lines_only() -> None:
     box = (90, y0 - 2, 400, y1 + 2)
     empty = LineReread(box=(0, 0, 10, 10), words=[])
     page = page.model_copy(update={"rereads": [LineReread(box=box, words=again), empty]})
-    (alt,) = alternative_pages([page])
+    ((alt,),) = alternative_pages([page])
     assert alt.text == "Dân tộc: Kinh Năm sinh: 1965"
     assert alt.rereads is None and len({w.line_id for w in alt.words}) == 2
-    assert alternative_pages([make_page(["Dân tộc: Kinh"])]) is None
+    assert alternative_pages([make_page(["Dân tộc: Kinh"])]) == []
+    other = LineReread(box=box, words=again[:2], psm=4)
+    four, six = alternative_pages([page.model_copy(update={"rereads": [*page.rereads, other]})])
+    assert four[0].text.endswith("Năm sinh:") and six[0].text.endswith("1965")
 
 
 def test_extraction_uses_the_second_reading_of_a_garbled_line() -> None:
