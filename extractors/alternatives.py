@@ -10,12 +10,9 @@ learns (`reread_agrees`).
 
 from __future__ import annotations
 
+from extractors.evidence import REREAD_AGREES, REREAD_DIFFERS, REREAD_USED
 from extractors.review import Drafts, FieldDraft
 from pipeline.models import BBox, LineReread, PageText, Word
-
-REREAD_AGREES = "reread_agrees"  # both readings gave this value
-REREAD_USED = "reread_used"  # the value is the second reading's (the first was worse)
-REREAD_DIFFERS = "reread_differs"  # the second reading gave another value, not taken
 
 
 def _inside(word: Word, box: BBox) -> bool:

@@ -11,14 +11,9 @@ from ocr_words import make_page
 from PIL import Image, ImageDraw, ImageFont
 
 from extractors import extract_document
-from extractors.alternatives import (
-    REREAD_AGREES,
-    REREAD_DIFFERS,
-    REREAD_USED,
-    alternative_pages,
-    choose_drafts,
-)
+from extractors.alternatives import alternative_pages, choose_drafts
 from extractors.confidence import FieldEvidence
+from extractors.evidence import REREAD_AGREES, REREAD_DIFFERS, REREAD_USED
 from extractors.review import FieldDraft
 from pipeline.config import Settings
 from pipeline.models import LineReread, PageText, Word
@@ -210,3 +205,20 @@ def test_extraction_uses_the_second_reading_of_a_garbled_line() -> None:
     assert first.fields["personal_id"].value != "070190012345"
     assert second.fields["personal_id"].value == "070190012345"
     assert second.fields["full_name"].value == first.fields["full_name"].value
+
+
+def test_rereads_are_stored_apart_from_the_first_reading(settings: Settings) -> None:
+    from pipeline.readings import load_reading, save_reading
+    from pipeline.reread import attach, load_rereads, save_rereads
+    from pipeline.storage import open_store
+
+    store = open_store(settings)
+    page = make_page(["Năm sinh: l9G5"])
+    again = LineReread(box=(90, 100, 900, 200), words=page.words[:1], psm=4)
+    pages = attach([page], [[again]])
+    save_reading(store, "ab" * 32, settings, pages)
+    save_rereads(store, "ab" * 32, settings, pages)
+    (first,) = load_reading(store, "ab" * 32, settings)
+    assert first.rereads is None and first.words == page.words
+    assert load_rereads(store, "ab" * 32, settings) == [[again]]
+    assert load_rereads(store, "cd" * 32, settings) is None
