@@ -34,7 +34,7 @@ from extractors.confidence import (
     pooled_feature,
 )
 from extractors.layout import document_lines
-from extractors.reader import read_drafts
+from extractors.reader import read_page_drafts
 from extractors.registry import form_specs
 from extractors.review import review
 from pipeline.config import Settings, get_settings
@@ -79,13 +79,18 @@ def stored_readings(scans: list[Path], settings: Settings) -> dict[str, list[Pag
     """Readings `sohoa eval` (or any batch) already stored in the data folder, by stem."""
     from pipeline.intake import sha256_file
     from pipeline.readings import load_reading
+    from pipeline.reread import attach, load_rereads
     from pipeline.storage import open_store
 
     store = open_store(settings)
     out: dict[str, list[PageText]] = {}
     for scan in scans:
-        pages = load_reading(store, sha256_file(scan), settings)
+        sha = sha256_file(scan)
+        pages = load_reading(store, sha, settings)
         if pages is not None:
+            second = load_rereads(store, sha, settings)  # weak lines read again, if stored
+            if second is not None and len(second) == len(pages):
+                pages = attach(pages, second)
             out[scan.stem] = pages
     return out
 
@@ -129,7 +134,7 @@ def field_rows(corpus: Path, pages_by_stem: dict[str, list[PageText]],
         if (found.doc_type is DocType.unknown or spec is None
                 or found.doc_type.value != truth["doc_type"]):
             continue
-        drafts = read_drafts(lines, spec, {p.page: p.width for p in pages})
+        drafts = read_page_drafts(pages, spec)
         review(drafts, spec, settings, today=date(2100, 1, 1),
                confidence_fn=heuristic_confidence)
         for key, tv in truth["fields"].items():

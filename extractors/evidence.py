@@ -36,6 +36,12 @@ _NUMBERED = re.compile(r"^(số|tổ|thôn|ấp|xóm|khu|khu phố|tổ dân ph�
                        r"\s+[0-9A-Za-z]{1,4}$", re.IGNORECASE)
 
 
+# A second, isolated reading of the value's line (pipeline/reread.py, extractors/alternatives.py):
+REREAD_AGREES = "reread_agrees"  # ... gave the same normalised value: strong evidence
+REREAD_USED = "reread_used"  # ... gave this value, the first reading's was worse
+REREAD_DIFFERS = "reread_differs"  # ... gave another value, not taken
+
+
 def family(normaliser: str) -> str:
     """Fields read by one normaliser share one confidence model (gender, ethnicity and
     nationality: one closed-vocabulary model; see FAMILIES for the other groupings)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from extractors.alternatives import alternative_pages, choose_drafts, reread_boxes
 from extractors.confidence import (
     ConfidenceFn,
     FieldEvidence,
@@ -101,11 +102,21 @@ def _read_variant(lines: list[Line], spec: FormSpec,
     return drafts
 
 
+def read_page_drafts(pages: list[PageText], spec: FormSpec) -> Drafts:
+    """The drafts of the pages' form; where lines were read twice (`PageText.rereads`), the
+    form is read from each reading and each field takes the best (extractors.alternatives)."""
+    widths = {p.page: p.width for p in pages}
+    drafts = read_drafts(document_lines(pages), spec, widths)
+    for other in alternative_pages(pages):
+        drafts = choose_drafts(drafts, read_drafts(document_lines(other), spec, widths),
+                               reread_boxes(pages))
+    return drafts
+
+
 def extract_form(pages: list[PageText], spec: FormSpec, settings: Settings, *,
                  today: date | None = None,
                  confidence_fn: ConfidenceFn = calibrated_confidence) -> dict[str, FieldValue]:
-    lines = document_lines(pages)
-    drafts = read_drafts(lines, spec, {p.page: p.width for p in pages})
+    drafts = read_page_drafts(pages, spec)
     fields = review(drafts, spec, settings, today=today, confidence_fn=confidence_fn)
     internal = {f.key for f in spec.fields if f.internal}
     return {k: v for k, v in fields.items() if k not in internal}

@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     max_file_bytes: int = 512 * 1024 * 1024
     render_timeout_s: float = 120.0
     render_memory_mb: int = 3072
+    reread_lines: bool = Field(default=True, description="read weak lines a second time, "
+                               "alone, and let extraction choose (pipeline.reread)")
     reuse_readings: bool = Field(default=True, description="reuse stored page readings "
                                  "(OCR output) when reprocessing; see pipeline.readings")
 

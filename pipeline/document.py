@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import logging
 import tempfile
-from concurrent.futures import Executor
+from collections.abc import Callable
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,7 @@ from pipeline.models import (
 from pipeline.ocr import ocr_rendered_page, upright_reading
 from pipeline.pages import RenderedPage, load_pages
 from pipeline.readings import load_reading, save_reading
+from pipeline.reread import reread_rendered, with_rereads
 from pipeline.sources import InputRef, fetch
 from pipeline.storage import ObjectStore, keys
 
@@ -152,6 +154,7 @@ def _read_document(scan: ScanFile, ctx: Context) -> Record:
     if pages is None:
         pages = read_pages(scan, ctx)
         save_reading(ctx.store, scan.sha256, ctx.settings, pages)
+    pages = with_rereads(scan, pages, ctx.store, ctx.settings, _submit(ctx))
     extraction = extract_document(pages, ctx.settings)
     return build_record(scan, len(pages), extraction)
 
@@ -168,6 +171,8 @@ def read_pages(scan: ScanFile, ctx: Context) -> list[PageText]:
             err.filename = scan.filename
             raise
         pages = ocr_pages(rendered, ctx)
+        if ctx.settings.reread_lines:  # while the cleaned images are on disk
+            pages = reread_rendered(rendered, pages, ctx.settings, _submit(ctx), on_disk=True)
         # Only OCR can read a page turned on its side; a real text layer is read as laid out.
         if any(p.source == "ocr" for p in pages) and classify_pages(pages) is DocType.unknown:
             pages = _upright_if_it_helps(rendered, pages, ctx)
@@ -192,6 +197,10 @@ def ocr_pages(rendered: list[RenderedPage], ctx: Context) -> list[PageText]:
         return [ocr_rendered_page(p, ctx.settings) for p in rendered]
     futures = [ctx.page_pool.submit(ocr_rendered_page, p, ctx.settings) for p in rendered]
     return [f.result() for f in futures]
+
+
+def _submit(ctx: Context) -> Callable[..., Future] | None:
+    return ctx.page_pool.submit if ctx.page_pool is not None else None
 
 
 def build_record(scan: ScanFile, n_pages: int, extraction: Extraction) -> Record:

@@ -77,6 +77,15 @@ class Word(_Frozen):
     line_id: int = 0  # words with the same (block, paragraph, line) from the OCR engine
 
 
+class LineReread(_Frozen):
+    """A line read a second time, alone (pipeline/reread.py): `words` may replace the words
+    of the first reading inside `box` (the first reading's line, page pixels)."""
+
+    box: BBox
+    words: list[Word]
+    psm: int = 6  # Tesseract's page segmentation for this reading (one reading per psm)
+
+
 class PageText(_Frozen):
     """The words of one page, from OCR or from the PDF's own text layer."""
 
@@ -89,6 +98,7 @@ class PageText(_Frozen):
     rotation: int = 0  # degrees applied to upright the page before OCR
     skew: float = 0.0  # degrees corrected
     image_key: str | None = None  # object-store key of the cleaned page image
+    rereads: list[LineReread] | None = None  # weak lines read again (kept apart, see reread)
 
     @property
     def text(self) -> str:

@@ -41,10 +41,14 @@ POOR_MEAN_CONFIDENCE = 0.55
 OSD_MIN_CONFIDENCE = 0.3  # low on purpose: the re-OCR must also score better to be kept
 
 
-def _tesseract_data(image: np.ndarray | str, settings: Settings, page: int) -> dict:
+def tesseract_data(image: np.ndarray | str, settings: Settings, page: int, *,
+                   psm: int | None = None) -> dict:
+    """Tesseract's words as `image_to_data` gives them (page segmentation `psm`, else the
+    configured one); Tesseract errors become the pipeline's."""
     try:
         return pytesseract.image_to_data(
-            image, lang=settings.tesseract_lang, config=f"--psm {settings.tesseract_psm}",
+            image, lang=settings.tesseract_lang,
+            config=f"--psm {psm if psm is not None else settings.tesseract_psm}",
             output_type=pytesseract.Output.DICT)
     except pytesseract.TesseractNotFoundError as e:
         raise MissingDependencyError("tesseract is not installed or not on PATH",
@@ -69,7 +73,7 @@ def ocr_page(image: np.ndarray | str | Path, page: int, dpi: int,
             path = write_pnm(Path(tmp) / "page", image)
             return ocr_page(path, page, dpi, settings)
     path = str(image)
-    data = _tesseract_data(path, settings, page)
+    data = tesseract_data(path, settings, page)
     width, height = _image_size(path)
     words: list[Word] = []
     line_ids: dict[tuple[int, int, int], int] = {}

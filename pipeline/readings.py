@@ -61,5 +61,6 @@ def load_reading(store: ObjectStore, sha256: str, settings: Settings) -> list[Pa
 def save_reading(store: ObjectStore, sha256: str, settings: Settings,
                  pages: list[PageText]) -> None:
     fp = fingerprint(settings)
-    body = Reading(fingerprint=fp, pages=pages).model_dump_json().encode("utf-8")
+    first = [p.model_copy(update={"rereads": None}) for p in pages]  # kept apart: reread
+    body = Reading(fingerprint=fp, pages=first).model_dump_json().encode("utf-8")
     store.put_bytes(keys.reading_key(sha256, fp), body, content_type="application/json")

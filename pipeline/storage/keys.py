@@ -27,3 +27,9 @@ def reading_key(sha256: str, fingerprint: str) -> str:
     """The words read from every page of an original (OCR or text layer), for one version of
     the reading stages: a derived artefact, re-created whenever the fingerprint changes."""
     return f"readings/{sha256}/{fingerprint}.json"
+
+
+def reread_key(sha256: str, fingerprint: str) -> str:
+    """Weak lines of an original read a second time (pipeline/reread.py), for one version of
+    the first reading and of the re-reading: kept apart so either can change alone."""
+    return f"readings/{sha256}/reread-{fingerprint}.json"

@@ -1,0 +1,110 @@
+"""Two readings of a form, one choice per field.
+
+Weak lines are read a second time, alone (pipeline/reread.py, `PageText.rereads`). The form
+is read once from the first reading and once with those lines replaced by their second
+reading; for each field the better-founded value wins (it parses, reads cleanly, raises no
+issue, its label matched well, its words scored higher), and when both readings give the
+same value, that agreement of two independent readings is evidence the confidence model
+learns (`reread_agrees`).
+"""
+
+from __future__ import annotations
+
+from extractors.evidence import REREAD_AGREES, REREAD_DIFFERS, REREAD_USED
+from extractors.review import Drafts, FieldDraft
+from pipeline.models import BBox, LineReread, PageText, Word
+
+
+def _inside(word: Word, box: BBox) -> bool:
+    cx, cy = (word.bbox[0] + word.bbox[2]) / 2, (word.bbox[1] + word.bbox[3]) / 2
+    return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
+
+
+def alternative_pages(pages: list[PageText]) -> list[list[PageText]]:
+    """The pages with every re-read line's words replaced by its second reading (a line
+    read as nothing the second time keeps its first words), once per way the lines were
+    read again (`LineReread.psm`). Empty: nothing was re-read."""
+    passes = sorted({r.psm for p in pages for r in p.rereads or []})
+    return [[_replaced(page, [r for r in page.rereads or [] if r.psm == psm and r.words])
+             for page in pages] for psm in passes]
+
+
+def _replaced(page: PageText, used: list[LineReread]) -> PageText:
+    if not used:
+        return page.model_copy(update={"rereads": None})
+    words = [w for w in page.words if not any(_inside(w, r.box) for r in used)]
+    next_id = max((w.line_id for w in page.words), default=-1) + 1
+    for r in used:
+        ids: dict[int, int] = {}
+        for w in r.words:
+            if w.line_id not in ids:
+                ids[w.line_id] = next_id
+                next_id += 1
+            words.append(w.model_copy(update={"line_id": ids[w.line_id]}))
+    return page.model_copy(update={"words": words, "rereads": None})
+
+
+def reread_boxes(pages: list[PageText]) -> dict[int, list[BBox]]:
+    return {p.page: [r.box for r in p.rereads if r.words] for p in pages if p.rereads}
+
+
+def _overlaps(a: BBox, b: BBox) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _was_reread(d: FieldDraft, boxes: dict[int, list[BBox]]) -> bool:
+    return d.bbox is not None and d.page is not None and any(
+        _overlaps(d.bbox, b) for b in boxes.get(d.page, []))
+
+
+# Value features (extractors/evidence.py) that say a value is well formed: a known unit
+# chain, real syllables, a known surname, the expected shape of a number or an exact entry.
+VALIDITY = ("chain_exact", "all_known", "province_last", "all_syllables", "surname",
+            "name_words", "shape", "exact")
+CONFIDENCE_MARGIN = 0.1  # on an otherwise equal footing, the second reading must score this
+# much higher (mean word confidence) to replace the first
+
+
+def rank(d: FieldDraft) -> tuple:
+    """How well-founded a reading of one field is, best highest (word confidences aside)."""
+    ev = d.evidence
+    validity = sum(ev.features.get(k, 0.0) for k in VALIDITY) - ev.features.get("debris", 0.0)
+    return (d.value is not None, ev.clean, not d.issues, ev.label_score >= 90, validity)
+
+
+def better(second: FieldDraft, first: FieldDraft) -> bool:
+    """Whether the second reading should replace the first. A line left blank the first time
+    takes only a clean value without issues (specks read as '7' are not a personal ID)."""
+    if first.evidence.blank and not (second.evidence.clean and not second.issues):
+        return False
+    r2, r1 = rank(second), rank(first)
+    if r2 != r1:
+        return r2 > r1
+    return second.evidence.ocr_mean > first.evidence.ocr_mean + CONFIDENCE_MARGIN
+
+
+def choose_drafts(first: Drafts, second: Drafts, boxes: dict[int, list[BBox]]) -> Drafts:
+    """Per field, the first reading's draft or the second's (see the module's docstring).
+    A field whose value does not touch a re-read line is the first reading's, untouched."""
+    out: Drafts = {}
+    for key in [*first, *(k for k in second if k not in first)]:
+        a, b = first.get(key), second.get(key)
+        if b is None or (a is not None and not (_was_reread(a, boxes) or _was_reread(b, boxes))):
+            if a is not None:
+                out[key] = a
+            continue
+        if a is None or not a.found:
+            out[key] = b
+            b.evidence.features[REREAD_USED] = 1.0
+            continue
+        if a.value is not None and a.value == b.value:
+            a.evidence.features[REREAD_AGREES] = 1.0
+            out[key] = a
+        elif better(b, a):
+            b.evidence.features[REREAD_USED] = 1.0
+            out[key] = b
+        else:
+            if b.value is not None:
+                a.evidence.features[REREAD_DIFFERS] = 1.0
+            out[key] = a
+    return out

@@ -1,0 +1,224 @@
+"""Weak lines read a second time: strips stacked into one image, words mapped back to their
+line in page pixels (real Tesseract), and the extractors choosing between two readings."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pytest
+from ocr_words import make_page
+from PIL import Image, ImageDraw, ImageFont
+
+from extractors import extract_document
+from extractors.alternatives import alternative_pages, choose_drafts
+from extractors.confidence import FieldEvidence
+from extractors.evidence import REREAD_AGREES, REREAD_DIFFERS, REREAD_USED
+from extractors.review import FieldDraft
+from pipeline.config import Settings
+from pipeline.models import LineReread, PageText, Word
+from pipeline.reread import (
+    SIDE,
+    Strip,
+    crop_box,
+    map_words,
+    read_strips,
+    reread_lines,
+    stack_strips,
+    weak_lines,
+)
+
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
+LINES = ["Số định danh cá nhân: 070190012345", "Nơi sinh: Bệnh viện Phụ sản Hà Nội",
+         "Năm sinh: 1965", "Quê quán: xã Nghĩa Hưng, tỉnh Bắc Giang"]
+
+
+def lines_image(lines: list[str]) -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
+    """A white page with one printed line every 110 px, and each line's ink box."""
+    img = Image.new("L", (1800, 120 + 110 * len(lines)), 255)
+    d = ImageDraw.Draw(img)
+    font = ImageFont.truetype(FONT, 44)
+    boxes = []
+    for i, line in enumerate(lines):
+        d.text((80, 60 + 110 * i), line, font=font, fill=0)
+        boxes.append(tuple(int(v) for v in d.textbbox((80, 60 + 110 * i), line, font=font)))
+    return np.asarray(img), boxes
+
+
+def test_stack_strips_copies_each_box_below_the_last_with_white_between() -> None:
+    image = np.full((300, 400), 255, dtype=np.uint8)
+    image[10:30, 50:150] = 0
+    image[200:240, 20:380] = 7
+    stacked, strips = stack_strips(image, [(50, 10, 150, 30), (20, 200, 380, 240)])
+    assert [s.source for s in strips] == [(50, 10, 150, 30), (20, 200, 380, 240)]
+    first, second = strips
+    assert first.top > 0 and second.top > first.top + 20  # a white gap between them
+    assert (stacked[first.top:first.top + 20, SIDE:SIDE + 100] == 0).all()
+    assert (stacked[second.top:second.top + 40, SIDE:SIDE + 360] == 7).all()
+    assert (stacked[first.top + 20:second.top] == 255).all()
+    assert stacked.shape[1] == 360 + 2 * SIDE
+
+
+def test_map_words_puts_each_word_in_its_strip_in_page_pixels() -> None:
+    strips = [Strip(source=(100, 500, 900, 540), top=30),
+              Strip(source=(40, 1200, 700, 1250), top=110)]
+    data = {"text": ["Năm", "1965", "  ", "Kinh"], "conf": [91, 42, -1, 88],
+            "left": [SIDE + 5, SIDE + 200, 0, SIDE + 10], "top": [32, 31, 0, 112],
+            "width": [80, 90, 0, 100], "height": [36, 38, 0, 45],
+            "block_num": [1, 1, 1, 2], "par_num": [1, 1, 1, 1], "line_num": [1, 1, 2, 1]}
+    first, second = map_words(data, strips)
+    assert [w.text for w in first] == ["Năm", "1965"]
+    assert first[0].bbox == (105, 502, 185, 538)
+    assert first[1].confidence == pytest.approx(0.42)
+    assert [w.text for w in second] == ["Kinh"]
+    assert second[0].bbox == (50, 1202, 150, 1247)
+    assert first[0].line_id != second[0].line_id
+
+
+def test_crop_box_adds_a_margin_inside_the_page() -> None:
+    assert crop_box((5, 100, 600, 140), 40, (620, 1000)) == (0, 86, 620, 154)
+
+
+def test_strips_read_by_one_tesseract_call_come_back_on_their_lines() -> None:
+    image, boxes = lines_image(LINES)
+    size = (image.shape[1], image.shape[0])
+    picked = [crop_box(boxes[i], boxes[i][3] - boxes[i][1], size) for i in (0, 2, 3)]
+    words = read_strips(image, picked, Settings())
+    assert len(words) == 3
+    texts = [" ".join(w.text for w in ws) for ws in words]
+    assert "070190012345" in texts[0]
+    assert texts[1].endswith("1965") and "Giang" in texts[2]
+    for box, ws in zip(picked, words, strict=True):
+        for w in ws:  # page coordinates, inside the strip they were cut from
+            assert box[0] <= w.bbox[0] < w.bbox[2] <= box[2]
+            assert box[1] <= w.bbox[1] < w.bbox[3] <= box[3]
+
+
+def test_only_lines_with_a_weak_word_are_read_again() -> None:
+    image, boxes = lines_image(LINES)
+    words = []
+    for i, (line, box) in enumerate(zip(LINES, boxes, strict=True)):
+        parts = line.split()
+        step = (box[2] - box[0]) // len(parts)  # the line's words share its ink box
+        words += [Word(text=t, bbox=(box[0] + step * k, box[1], box[0] + step * (k + 1) - 5,
+                                     box[3]),
+                       confidence=0.3 if (i, k) == (2, 2) else 0.9, line_id=i)
+                  for k, t in enumerate(parts)]
+    page = PageText(page=1, width=image.shape[1], height=image.shape[0], dpi=300,
+                    source="ocr", words=words)
+    assert len(weak_lines(page)) == 1
+    readings = reread_lines(image, page, Settings())
+    assert sorted(r.psm for r in readings) == [4, 6]  # one reading per segmentation mode
+    for again in readings:
+        assert again.box[1] == boxes[2][1] and "1965" in [w.text for w in again.words]
+    with pytest.raises(ValueError):
+        reread_lines(image[:-10], page, Settings())
+
+
+def draft(key: str, value: object, *, conf: float = 0.9, clean: bool = True,
+          bbox: tuple[int, int, int, int] = (100, 100, 400, 140), **features: float
+          ) -> FieldDraft:
+    ev = FieldEvidence(ocr_min=conf, ocr_mean=conf, n_tokens=1, label_score=100.0,
+                       parsed=value is not None, clean=clean, key=key, family="name",
+                       features=dict(features))
+    return FieldDraft(key, value, str(value), page=1, bbox=bbox, evidence=ev)
+
+
+BOX = {1: [(90, 90, 900, 150)]}
+
+
+def test_choice_takes_the_second_reading_when_the_first_does_not_parse() -> None:
+    out = choose_drafts({"a": draft("a", None)}, {"a": draft("a", "1965")}, BOX)
+    assert out["a"].value == "1965" and out["a"].evidence.features[REREAD_USED] == 1.0
+
+
+def test_agreeing_readings_keep_the_first_and_say_so() -> None:
+    out = choose_drafts({"a": draft("a", "Kinh", conf=0.4)}, {"a": draft("a", "Kinh")}, BOX)
+    assert out["a"].evidence.features == {REREAD_AGREES: 1.0}
+
+
+def test_a_well_formed_value_beats_a_more_confident_malformed_one() -> None:
+    first = draft("a", "Nguyễn Văn An", conf=0.5, all_syllables=1.0, surname=1.0)
+    second = draft("a", "Ngyễn Vn An", conf=0.95)
+    out = choose_drafts({"a": first}, {"a": second}, BOX)
+    assert out["a"] is first and out["a"].evidence.features[REREAD_DIFFERS] == 1.0
+    out = choose_drafts({"a": draft("a", "Ngyễn Vn An", conf=0.95)},
+                        {"a": draft("a", "Nguyễn Văn An", conf=0.5, all_syllables=1.0)}, BOX)
+    assert out["a"].value == "Nguyễn Văn An"
+
+
+def test_a_blank_line_takes_only_a_clean_second_reading() -> None:
+    blank = FieldDraft("a", None, None, page=1, bbox=(100, 100, 400, 140),
+                       evidence=FieldEvidence(blank=True, label_score=100.0, key="a"))
+    assert choose_drafts({"a": blank}, {"a": draft("a", "7", clean=False)}, BOX)["a"] is blank
+    assert choose_drafts({"a": blank}, {"a": draft("a", "Kinh")}, BOX)["a"].value == "Kinh"
+
+
+def test_equal_footing_needs_clearly_higher_word_confidence() -> None:
+    first = draft("a", "04/2010", conf=0.53)
+    assert choose_drafts({"a": first}, {"a": draft("a", "04/2019", conf=0.6)}, BOX)["a"] is first
+    out = choose_drafts({"a": draft("a", "J3/2018", conf=0.14)},
+                        {"a": draft("a", "03/2018", conf=0.48)}, BOX)
+    assert out["a"].value == "03/2018"
+
+
+def test_a_field_away_from_reread_lines_is_left_alone() -> None:
+    first = draft("a", None, bbox=(100, 600, 400, 640))
+    out = choose_drafts({"a": first}, {"a": draft("a", "x", bbox=(100, 600, 400, 640))}, BOX)
+    assert out["a"] is first and not first.evidence.features
+
+
+def test_alternative_pages_swap_the_words_of_reread_lines_only() -> None:
+    page = make_page(["Năm sinh: l9G5", "Dân tộc: Kinh"])
+    y0, y1 = page.words[0].bbox[1], page.words[0].bbox[3]
+    again = [Word(text="Năm", bbox=(100, y0, 150, y1), confidence=0.9, line_id=0),
+             Word(text="sinh:", bbox=(160, y0, 250, y1), confidence=0.9, line_id=0),
+             Word(text="1965", bbox=(260, y0, 340, y1), confidence=0.9, line_id=0)]
+    box = (90, y0 - 2, 400, y1 + 2)
+    empty = LineReread(box=(0, 0, 10, 10), words=[])
+    page = page.model_copy(update={"rereads": [LineReread(box=box, words=again), empty]})
+    ((alt,),) = alternative_pages([page])
+    assert alt.text == "Dân tộc: Kinh Năm sinh: 1965"
+    assert alt.rereads is None and len({w.line_id for w in alt.words}) == 2
+    assert alternative_pages([make_page(["Dân tộc: Kinh"])]) == []
+    other = LineReread(box=box, words=again[:2], psm=4)
+    four, six = alternative_pages([page.model_copy(update={"rereads": [*page.rereads, other]})])
+    assert four[0].text.endswith("Năm sinh:") and six[0].text.endswith("1965")
+
+
+def test_extraction_uses_the_second_reading_of_a_garbled_line() -> None:
+    lines = ["Số: 125/2023", "Quyển số:01", "GIẤY KHAI SINH",
+             "Họ, chữ đệm, tên: NGUYỄN THỊ HƯƠNG",
+             "Ngày, tháng, năm sinh: 02/07/1990", "Giới tính: Nữ",
+             "Số định danh cá nhân: O7Ol9OO@2345"]
+    page = make_page(lines, low={"O7Ol9OO@2345": 0.2})
+    bad = next(w for w in page.words if w.text == "O7Ol9OO@2345")
+    y0, y1 = bad.bbox[1], bad.bbox[3]
+    line = [w for w in page.words if w.bbox[1] == y0]
+    again = [w.model_copy(update={"confidence": 0.9}) for w in line[:-1]]
+    again.append(bad.model_copy(update={"text": "070190012345", "confidence": 0.8}))
+    reread = LineReread(box=(90, y0 - 2, 1500, y1 + 2), words=again)
+    settings = Settings()
+    first = extract_document([page], settings, today=date(2024, 1, 1))
+    second = extract_document([page.model_copy(update={"rereads": [reread]})], settings,
+                              today=date(2024, 1, 1))
+    assert first.fields["personal_id"].value != "070190012345"
+    assert second.fields["personal_id"].value == "070190012345"
+    assert second.fields["full_name"].value == first.fields["full_name"].value
+
+
+def test_rereads_are_stored_apart_from_the_first_reading(settings: Settings) -> None:
+    from pipeline.readings import load_reading, save_reading
+    from pipeline.reread import attach, load_rereads, save_rereads
+    from pipeline.storage import open_store
+
+    store = open_store(settings)
+    page = make_page(["Năm sinh: l9G5"])
+    again = LineReread(box=(90, 100, 900, 200), words=page.words[:1], psm=4)
+    pages = attach([page], [[again]])
+    save_reading(store, "ab" * 32, settings, pages)
+    save_rereads(store, "ab" * 32, settings, pages)
+    (first,) = load_reading(store, "ab" * 32, settings)
+    assert first.rereads is None and first.words == page.words
+    assert load_rereads(store, "ab" * 32, settings) == [[again]]
+    assert load_rereads(store, "cd" * 32, settings) is None
