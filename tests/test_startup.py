@@ -1,0 +1,35 @@
+"""`sohoa process` on local folders starts without importing what only other paths need
+(the S3 SDK, the PostgreSQL dialect, pdfplumber in the parent): start-up is paid per batch
+and is a large share of a small batch of text-layer PDFs (benchmarks/throughput.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+NOT_AT_START = ("minio", "urllib3", "sqlalchemy.dialects.postgresql", "pdfplumber", "prefect")
+
+
+def _modules_after(code: str) -> set[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    out = subprocess.run([sys.executable, "-c", code + "\nimport sys, json\n"
+                          "print(json.dumps(sorted(sys.modules)))"],
+                         capture_output=True, text=True, check=True, env=env, cwd=ROOT)
+    return set(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def test_process_path_imports_no_s3_postgres_or_pdfplumber() -> None:
+    loaded = _modules_after("import pipeline.cli, pipeline.batch, pipeline.document")
+    assert "pipeline.batch" in loaded
+    assert not {m for m in NOT_AT_START if m in loaded}
+
+
+def test_s3_names_still_importable_from_storage() -> None:
+    loaded = _modules_after("from pipeline.storage import S3Store, minio_client, parse_s3_url\n"
+                            "assert parse_s3_url('s3://b/p') == ('b', 'p')")
+    assert "minio" in loaded
