@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -212,6 +213,23 @@ def finish(plan: Plan, results: dict[str, BatchItem], ctx: Context, out_dir: Pat
     return summary
 
 
+def start_warm_up() -> threading.Thread:
+    """Load the extractors' tables in a background thread, so that the first document does
+    not wait for them: they load while the inputs are hashed and stored and the first pages
+    rendered or OCR'd (mostly waiting on I/O and on Tesseract, not on this process)."""
+    def warm() -> None:
+        from extractors import warm_up
+
+        try:
+            warm_up()
+        except Exception:  # only a head start: the first document loads them again
+            log.warning("warming up the extractors failed", exc_info=True)
+
+    thread = threading.Thread(target=warm, name="warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
 def run_batch(source: str, out_dir: Path | None, settings: Settings, *,
               registry: Path | None = None, reprocess: bool = False,
               on_planned: Callable[[int, int], None] | None = None,
@@ -219,6 +237,7 @@ def run_batch(source: str, out_dir: Path | None, settings: Settings, *,
     """Run a whole batch without any orchestration server. `on_planned(inputs, to_process)`
     and `on_item(item)` report progress."""
     start = time.perf_counter()
+    start_warm_up()
     workers = settings.ocr_workers
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ocr") as page_pool:
         ctx = open_context(settings, page_pool=page_pool)

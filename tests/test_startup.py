@@ -12,7 +12,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-NOT_AT_START = ("minio", "urllib3", "sqlalchemy.dialects.postgresql", "pdfplumber", "prefect")
+NOT_AT_START = ("extractors", "minio", "urllib3", "sqlalchemy.dialects.postgresql", "pdfplumber", "prefect")
 
 
 def _modules_after(code: str) -> set[str]:
@@ -24,7 +24,8 @@ def _modules_after(code: str) -> set[str]:
 
 
 def test_process_path_imports_no_s3_postgres_or_pdfplumber() -> None:
-    loaded = _modules_after("import pipeline.cli, pipeline.batch, pipeline.document")
+    loaded = _modules_after("import sys\nsys.argv = ['sohoa', 'process']\n"
+                            "import pipeline.cli, pipeline.batch, pipeline.document")
     assert "pipeline.batch" in loaded
     assert not {m for m in NOT_AT_START if m in loaded}
 
@@ -33,3 +34,15 @@ def test_s3_names_still_importable_from_storage() -> None:
     loaded = _modules_after("from pipeline.storage import S3Store, minio_client, parse_s3_url\n"
                             "assert parse_s3_url('s3://b/p') == ('b', 'p')")
     assert "minio" in loaded
+
+
+def test_warm_up_loads_what_extraction_caches() -> None:
+    """`extractors.warm_up` (run by the batch in a background thread) leaves the form specs
+    and the unit tables loaded, so the first document does not pay for them."""
+    loaded = _modules_after(
+        "from extractors import warm_up\n"
+        "from extractors.normalise.admin_units import trees\n"
+        "from extractors.registry import form_specs\n"
+        "warm_up()\n"
+        "assert trees.cache_info().currsize == 1 and form_specs.cache_info().currsize == 1")
+    assert "extractors.normalise.places" in loaded
