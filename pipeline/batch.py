@@ -7,6 +7,7 @@ the plain, serverless runner behind `sohoa process`."""
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import threading
@@ -224,6 +225,7 @@ def start_warm_up() -> threading.Thread:
             warm_up()
         except Exception:  # only a head start: the first document loads them again
             log.warning("warming up the extractors failed", exc_info=True)
+        gc.freeze()  # the tables live as long as the process: keep them out of every collection
 
     thread = threading.Thread(target=warm, name="warm-up", daemon=True)
     thread.start()

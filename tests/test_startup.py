@@ -46,3 +46,12 @@ def test_warm_up_loads_what_extraction_caches() -> None:
         "warm_up()\n"
         "assert trees.cache_info().currsize == 1 and form_specs.cache_info().currsize == 1")
     assert "extractors.normalise.places" in loaded
+
+
+def test_cli_import_leaves_the_garbage_collector_as_it_found_it() -> None:
+    """pipeline.cli pauses collection while it imports (and freezes what the imports built),
+    but a process that imports it - the tests, the service - still collects afterwards."""
+    _modules_after("import gc, sys\nsys.argv = ['sohoa', 'process']\nimport pipeline.cli\n"
+                   "assert gc.isenabled() and gc.get_freeze_count() > 0")
+    _modules_after("import gc, sys\ngc.disable()\nsys.argv = ['sohoa', 'process']\n"
+                   "import pipeline.cli\nassert not gc.isenabled()")
