@@ -135,3 +135,21 @@ def test_ocr_reads_an_unevenly_lit_page_after_flattening(settings: Settings) -> 
     tails = ["NAM", "phúc", "LỢI", "1990", "Nội", "Giang", "Nam"]
     assert sum(t in read for t in tails) >= 6
     assert sum(t in read for t in tails) > sum(t in raw for t in tails)
+
+
+def test_suppress_red_grey_is_grey_of_suppress_red() -> None:
+    """clean_page's one-pass seal removal gives exactly the pixels of the two-step one."""
+    import numpy as np
+
+    from pipeline.cleaning import suppress_red, suppress_red_grey, to_grey
+
+    rng = np.random.default_rng(7)
+    for _ in range(10):
+        image = rng.integers(0, 256, (40, 60, 3), dtype=np.uint8)
+        image[::3, ::2] = (230, 40, 60)  # seal ink
+        image[1::3, ::2] = (90, 20, 200)  # blue: kept
+        expected = to_grey(suppress_red(image))
+        assert np.array_equal(suppress_red_grey(image), expected)
+        assert (expected[::3, ::2] == 255).all() and (expected[1::3, ::2] < 255).all()
+    grey = rng.integers(0, 256, (8, 8), dtype=np.uint8)
+    assert suppress_red_grey(grey) is grey
