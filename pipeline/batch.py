@@ -214,6 +214,9 @@ def finish(plan: Plan, results: dict[str, BatchItem], ctx: Context, out_dir: Pat
     return summary
 
 
+_tables_frozen = False
+
+
 def start_warm_up() -> threading.Thread:
     """Load the extractors' tables in a background thread, so that the first document does
     not wait for them: they load while the inputs are hashed and stored and the first pages
@@ -225,7 +228,10 @@ def start_warm_up() -> threading.Thread:
             warm_up()
         except Exception:  # only a head start: the first document loads them again
             log.warning("warming up the extractors failed", exc_info=True)
-        gc.freeze()  # the tables live as long as the process: keep them out of every collection
+        global _tables_frozen
+        if not _tables_frozen:  # once: a long-lived process (the web app) runs many batches
+            _tables_frozen = True
+            gc.freeze()  # the tables live as long as the process: out of every collection
 
     thread = threading.Thread(target=warm, name="warm-up", daemon=True)
     thread.start()
