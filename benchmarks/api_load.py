@@ -15,7 +15,9 @@ holding N indexed records (default 1M), with the per-read audit insert included.
    --rate requests/s over --connections connections.
 4. Reports p50/p90/p99 latency, achieved requests/s, and audit rows added against 2xx
    responses (zero unaudited reads: rows ≥ responses; the difference is requests cut in
-   flight when wrk stops).
+   flight when wrk stops); CPU ms per request of the server and of PostgreSQL (all its
+   processes: an upper bound on a shared machine), and the PostgreSQL sessions opened
+   during the run (a steady pool opens none).
 Target (issue 7): p99 < 50 ms at 200 req/s on a 2-core machine.
 """
 
@@ -92,8 +94,10 @@ def explain(citizen: str) -> str:
 
 
 def cpu_seconds(pgid: int) -> tuple[float, float]:
-    """CPU seconds used so far by the server's process group and by all `postgres`
-    processes (the machine is shared: this says what a request costs, whatever the load)."""
+    """CPU seconds used so far by the server's process group and by PostgreSQL: every
+    `postgres` process plus, through the postmaster's children times, the sessions that
+    ended (a pool that churns connections pays for each new backend). The machine is
+    shared, so the PostgreSQL figure includes other databases' work: an upper bound."""
     tick = os.sysconf("SC_CLK_TCK")
     server = db = 0.0
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -103,12 +107,19 @@ def cpu_seconds(pgid: int) -> tuple[float, float]:
             continue
         comm = text[text.index("(") + 1:text.rindex(")")]
         fields = text[text.rindex(")") + 2:].split()
-        used = (int(fields[11]) + int(fields[12])) / tick
         if int(fields[2]) == pgid:
-            server += used
+            server += (int(fields[11]) + int(fields[12])) / tick
         elif comm == "postgres":
-            db += used
+            db += sum(int(f) for f in fields[11:15]) / tick
     return server, db
+
+
+def pg_sessions() -> int:
+    """Sessions ever opened on the bench database (pg_stat_database.sessions)."""
+    with psycopg.connect(f"{PG}/{DB}") as conn:
+        row = conn.execute("select sessions from pg_stat_database where datname = %s",
+                           (DB,)).fetchone()
+    return int(row[0]) if row else 0
 
 
 def run_wrk(args: argparse.Namespace, url: str, env: dict[str, str], seconds: int) -> dict:
@@ -172,12 +183,13 @@ def main() -> int:
         wenv = {**os.environ, "SOHOA_BENCH_KEY": key, "SOHOA_BENCH_IDS": str(ids_file),
                 "SOHOA_BENCH_GAP_MS": str(args.threads * 1000.0 / args.rate)}
         run_wrk(args, base, wenv, 5)  # warm-up: connections, caches, JIT of plans
-        before = audit_rows()
+        before, sessions0 = audit_rows(), pg_sessions()
         cpu0 = cpu_seconds(server.pid)
         res = run_wrk(args, base, wenv, args.duration)
         cpu1 = cpu_seconds(server.pid)
         time.sleep(0.5)
         added = audit_rows() - before
+        new_sessions = pg_sessions() - sessions0 - 2  # minus this script's own two
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -193,6 +205,7 @@ def main() -> int:
         "audit_rows_added": added, "unaudited_reads": max(0, ok - added),
         "server_cpu_ms_per_request": round((cpu1[0] - cpu0[0]) * 1000 / res["requests"], 2),
         "postgres_cpu_ms_per_request": round((cpu1[1] - cpu0[1]) * 1000 / res["requests"], 2),
+        "new_db_sessions": new_sessions,
         "load_average": os.getloadavg()[0],
     }
     print(json.dumps(summary, indent=2))

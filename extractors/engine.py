@@ -50,6 +50,8 @@ def read_form(lines: Sequence[Line], spec: FormSpec,
     if len(assigned) < sum(f.shares is None for f in spec.fields):
         hits, assigned = _rescue_weak_labels(lines, spec, phrases, list(hits), assigned,
                                              widths)
+    if spec.columns and len(assigned) < sum(f.shares is None for f in spec.fields):
+        hits, assigned = _rescue_mirrored_labels(lines, spec, list(hits), assigned, widths)
     by_line: dict[int, list[Hit]] = {}
     for h in hits:
         by_line.setdefault(h.line, []).append(h)
@@ -123,6 +125,54 @@ def _rescue_weak_labels(lines: Sequence[Line], spec: FormSpec, phrases: list[str
             hits.append(best)
             assigned[fi] = len(hits) - 1
     return hits, assigned
+
+
+MIRROR_SCORE = 60.0  # a label known by its place only: weaker than any label read as such
+MIRROR_MAX_TOKENS = 5  # 'Nơi cư trú:' is three words; OCR may split or glue them
+
+
+def _rescue_mirrored_labels(lines: Sequence[Line], spec: FormSpec, hits: list[Hit],
+                            assigned: dict[int, int], widths: dict
+                            ) -> tuple[list[Hit], dict[int, int]]:
+    """Side-by-side columns repeat the same labels on the same line ('Nơi cư trú:' for the
+    wife and for the husband). When one column's label was read and its twin in the other
+    column was garbled past recognition ('Nơicwee:'), the first few words of the other
+    column on that line, ending in a colon, are the twin label."""
+    taken = {(h.line, i) for h in hits for i in range(h.start, h.end)}
+    assigned = dict(assigned)
+    for fi, fspec in enumerate(spec.fields):
+        if fi in assigned or fspec.key is None or fspec.column is None or fspec.shares:
+            continue
+        twins = [f for f, g in enumerate(spec.fields) if f in assigned and g.labels ==
+                 fspec.labels and g.column not in (None, fspec.column)]
+        for twin in twins:
+            found = _mirror_hit(lines, spec, fspec, hits[assigned[twin]], taken, widths)
+            if found is not None:
+                hits.append(found)
+                assigned[fi] = len(hits) - 1
+                taken |= {(found.line, i) for i in range(found.start, found.end)}
+                break
+    return hits, assigned
+
+
+def _mirror_hit(lines: Sequence[Line], spec: FormSpec, fspec: FieldSpec, twin: Hit,
+                taken: set[tuple[int, int]], widths: dict) -> Hit | None:
+    ref = lines[twin.line].tokens[twin.start].bbox
+    height = max(1, ref[3] - ref[1])
+    for li, line in enumerate(lines):
+        if line.page != lines[twin.line].page:
+            continue
+        band = _band(spec, fspec, line.page, widths)
+        inside = [i for i, tok in enumerate(line.tokens) if _in_band(tok, band)
+                  and abs((tok.bbox[1] + tok.bbox[3]) / 2 - (ref[1] + ref[3]) / 2) < height]
+        if not inside or any((li, i) in taken for i in inside[:MIRROR_MAX_TOKENS]):
+            continue
+        for n, i in enumerate(inside[:MIRROR_MAX_TOKENS]):
+            if line.tokens[i].text.rstrip().endswith(":"):
+                if inside[: n + 1] != list(range(inside[0], i + 1)):
+                    break  # not one run of words
+                return Hit(fspec.labels[0], li, inside[0], i + 1, MIRROR_SCORE)
+    return None
 
 
 def _pos(hit: Hit) -> tuple[int, int]:

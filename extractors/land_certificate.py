@@ -35,6 +35,10 @@ HOLDER_LINE = r"^(?:ho\s)?(?:ong|ba)\s?[.,;:]?\s(?P<value>[a-z]{2,}\s[a-z])"
 SERIAL_OLD = r"(?<![a-z0-9])(?P<value>[a-z]{2} ?[0-9oil]{6})(?![a-z0-9])"
 SERIAL_NEW = r"(?<![a-z0-9])(?P<value>[a-z]{2} ?[0-9oil]{8})(?![a-z0-9])"
 SERIAL_ANY = r"(?<![a-z0-9])(?P<value>[a-z]{2} ?[0-9oil]{5,9})(?![a-z0-9])"
+# Tesseract reads a bold serif 7 as '/' ('BV 625/33'): one slash inside a digit run of the
+# right length (6 or 8 characters, the slash standing for one digit); not 'Số 01/2020'.
+SERIAL_SLASHED = (r"(?<![a-z0-9])(?P<value>(?!so\b)[a-z]{2} ?(?=[0-9oil/⁄]{6}(?![0-9oil/⁄])"
+                  r"|[0-9oil/⁄]{8}(?![0-9oil/⁄]))[0-9oil]+[/⁄][0-9oil]+)(?![a-z0-9])")
 ISSUE_DATE = (r"(?P<value>ngay\s*[\doil|]{1,2}\W*thang\s*[\doil|§]{1,2}\W*nam\s*\d{4})",
               r"(?P<value>n\w{1,4}\s*\S{1,2}\W+th\w{1,4}\s*\S{1,2}\W+n\w{1,3}\s*\d{4})")
 AUTHORITY = (r"(?P<value>u[yi]\s*ban\s*nhan\s*dan|so\s*tai\s*nguyen|so\s*nong\s*ngh"
@@ -68,7 +72,7 @@ def _issue_marks(serial: str) -> tuple[FieldSpec, ...]:
     register-book entry; `serial` is the variant's serial shape, any shape the fallback."""
     return (
         FieldSpec("certificate_serial", (), "land_serial", section="certificate",
-                  patterns=(serial, SERIAL_ANY)),
+                  patterns=(serial, SERIAL_ANY, SERIAL_SLASHED)),
         FieldSpec("issue_date", (), "issue_date", section="issue", patterns=ISSUE_DATE),
         FieldSpec("issuing_authority", (), "authority", section="issue", patterns=AUTHORITY,
                   multiline=True),

@@ -24,34 +24,62 @@ def to_grey(image: Image) -> Image:
     return image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
 
 
-def suppress_red(image: Image, *, min_excess: int = 60) -> Image:
-    """Turn red/pink seal ink into paper white, before binarisation merges it with text.
+def suppress_red(image: Image, *, min_excess: int = 60, dpi: int = 300,
+                 max_text_mm: float = 12.0) -> Image:
+    """Turn red seal ink into paper white, before binarisation merges it with text, and keep
+    red *printed text*: land certificates print their titles and serial number in red
+    (domain.md: "Serial: 2 letters + 6 digits"), which erasing every red pixel would lose.
 
-    A pixel is seal ink when red exceeds both green and blue by `min_excess`: black text
-    under a seal stays dark in every channel and survives. Grey input is returned as is.
+    A pixel is red ink when red exceeds both green and blue by `min_excess`: black text under
+    a seal stays dark in every channel and survives. Red ink is then grouped into blobs
+    (strokes joined over about a millimetre); a blob taller than `max_text_mm` is a seal (a
+    round stamp is 30-40 mm across), and every red pixel inside a seal's box goes, its rim
+    text and star included. Red blobs shaped like a line of text (wider than tall, outside
+    any seal) are kept as ink. Grey input is returned as is.
     """
     if image.ndim == 2:
         return image
+    r = image[:, :, 0].astype(np.int16)
+    other = np.maximum(image[:, :, 1], image[:, :, 2]).astype(np.int16)
+    red = (r - other) > min_excess
+    if not red.any():
+        return image
     out = image.copy()
-    out[_seal_ink(image, min_excess)] = 255
+    out[red & ~red_text_mask(red, dpi=dpi, max_text_mm=max_text_mm)] = 255
     return out
 
 
-def suppress_red_grey(image: Image, *, min_excess: int = 60) -> Image:
-    """`to_grey(suppress_red(image))`, pixel for pixel, without the colour copy: white stays
-    255 in grey, so the seal's pixels can be whitened after the conversion (half the time)."""
-    grey = to_grey(image)
-    if image.ndim == 2:
-        return grey
-    grey[_seal_ink(image, min_excess)] = 255
-    return grey
+def red_text_mask(red: np.ndarray, *, dpi: int = 300, max_text_mm: float = 12.0) -> np.ndarray:
+    """The red pixels that belong to printed lines of text rather than to a seal."""
+    px_per_mm = dpi / 25.4
+    join = max(3, round(1.0 * px_per_mm))
+    blobs = cv2.dilate(red.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_RECT,
+                                                                       (join, join)))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(blobs, connectivity=8)
+    max_h = max_text_mm * px_per_mm
+    seals = [tuple(st[:4]) for st in stats[1:] if st[cv2.CC_STAT_HEIGHT] > max_h]
+    keep_label = np.zeros(n, dtype=bool)
+    marks = []  # small blobs: a diacritic above a red line, or a seal's stray arc
+    for label in range(1, n):
+        x, y, w, h = (int(v) for v in stats[label, :4])
+        if h > max_h or any(_inside(x, y, w, h, seal, margin=join) for seal in seals):
+            continue  # a seal, its rim text or its star
+        if w < 1.5 * h:
+            marks.append(label)
+        else:
+            keep_label[label] = True  # shaped like a line of text
+    lines = [tuple(int(v) for v in stats[label, :4]) for label in np.flatnonzero(keep_label)]
+    for label in marks:  # keep a mark only when it sits on a kept line (tone marks, dots)
+        x, y, w, h = (int(v) for v in stats[label, :4])
+        keep_label[label] = any(x < lx + lw and lx < x + w and y < ly + lh + 2 * join
+                                and ly - 2 * join < y + h for lx, ly, lw, lh in lines)
+    return red & keep_label[labels]
 
 
-def _seal_ink(image: Image, min_excess: int) -> np.ndarray:
-    """Red above both green and blue by more than `min_excess` (uint8 saturating
-    subtraction: a negative excess is 0, never above the threshold)."""
-    other = cv2.max(image[:, :, 1], image[:, :, 2])
-    return cv2.subtract(np.ascontiguousarray(image[:, :, 0]), other) > min_excess
+def _inside(x: int, y: int, w: int, h: int, box: tuple[int, ...], *, margin: int) -> bool:
+    bx, by, bw, bh = box
+    return (x >= bx - margin and y >= by - margin
+            and x + w <= bx + bw + margin and y + h <= by + bh + margin)
 
 
 def flatten_illumination(image: Image, *, kernel: int = 31, blur: float = 8.0) -> Image:
@@ -270,7 +298,7 @@ def clean_page(image: Image, settings: Settings, *,
             continue
         start = time.perf_counter()
         if name == "suppress_red":
-            page.image = suppress_red_grey(page.image)
+            page.image = to_grey(suppress_red(page.image, dpi=dpi or settings.dpi))
         elif name == "flatten_illumination":
             if paper_unevenness(page.image) <= UNEVEN_PAPER_LEVELS:
                 continue  # evenly lit: leave it (and do not list the step as applied)

@@ -20,9 +20,10 @@ from pipeline.errors import StorageError
 from pipeline.models import PageText
 from pipeline.storage import ObjectStore, keys
 
-READING_VERSION = "6"  # 2: unrecognised documents re-read upright; 3: low-DPI upscaling;
+READING_VERSION = "7"  # 2: unrecognised documents re-read upright; 3: low-DPI upscaling;
 # 4: text layers read by pdfium, turned upright when their lines run down or up the page;
-# 5: uneven lighting flattened before OCR and OSD; 6: ... only on unevenly lit pages
+# 5: uneven lighting flattened before OCR and OSD; 6: ... only on unevenly lit pages;
+# 7: red printed lines (land titles, serial) kept as ink, only seals removed
 
 
 class Reading(BaseModel):

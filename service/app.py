@@ -8,6 +8,7 @@ when it sends a sane one) that the audit rows and problem responses carry.
 
 from __future__ import annotations
 
+import gc
 import re
 import uuid
 from collections.abc import AsyncIterator
@@ -78,4 +79,14 @@ def app_from_env() -> FastAPI:
     import os
 
     workers = max(1, int(os.environ.get("SOHOA_SERVE_WORKERS", "1")))
-    return create_app(get_settings(), rate_share=1.0 / workers)
+    app = create_app(get_settings(), rate_share=1.0 / workers)
+    freeze_startup_heap()
+    return app
+
+
+def freeze_startup_heap() -> None:
+    """Move everything alive after start-up (~140k objects: FastAPI, SQLAlchemy, pydantic,
+    Jinja) out of the collector's reach: a full collection otherwise walks them all, a pause
+    of tens of milliseconds that lands on every request in flight."""
+    gc.collect()
+    gc.freeze()

@@ -19,7 +19,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Integer, and_, bindparam, or_, select
+from sqlalchemy import Connection, Integer, and_, bindparam, literal, or_, select
 
 from pipeline.errors import NotFound
 from pipeline.index.index import DOCS, PERSONS
@@ -86,8 +86,12 @@ def _links_stmt(by_record: bool, after: bool, limited: bool, wanted: tuple[str, 
     if after:
         q = q.where(PERSONS.c.record_id > bindparam("after"))
     if wanted is not None and coverage is not None:
-        q = q.where(DOCS.c.status.in_(wanted),
-                    or_(*[and_(DOCS.c.doc_type == d, PERSONS.c.role.in_(roles))
+        # One plain bound parameter per value (`literal`), not an expanding IN: the values
+        # belong to the shape, and expanding parameters are re-rendered on every execution
+        # (~0.25 ms of CPU per lookup).
+        q = q.where(DOCS.c.status.in_([literal(s) for s in wanted]),
+                    or_(*[and_(DOCS.c.doc_type == literal(d),
+                               PERSONS.c.role.in_([literal(r) for r in roles]))
                           for d, roles in coverage]))
     q = q.order_by(PERSONS.c.record_id, PERSONS.c.role)
     if limited:

@@ -273,3 +273,16 @@ def test_rendered_land_certificates_through_tesseract(tmp_path: Path, settings: 
                 total += 1
                 right += values_equal(value, result.fields[key].value)
     assert total and right / total >= 0.8
+
+
+def test_serial_with_a_slash_for_a_seven_is_found_but_not_a_book_number() -> None:
+    import re
+
+    from extractors.land_certificate import SERIAL_SLASHED
+    from pipeline.textnorm import fold
+
+    found = re.search(SERIAL_SLASHED, fold("BV 625/33"))
+    assert found and found.group("value") == "bv 625/33"
+    assert re.search(SERIAL_SLASHED, fold("AA 0927⁄289"))
+    assert re.search(SERIAL_SLASHED, fold("Quyển số 01/2020")) is None
+    assert re.search(SERIAL_SLASHED, fold("ngày 12/05/2020")) is None

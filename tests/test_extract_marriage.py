@@ -121,6 +121,29 @@ def test_damaged_labels_and_a_lost_one(settings: Settings) -> None:
         k: v for k, v in EXPECTED.items() if k != "wife_nationality"}
 
 
+def test_a_garbled_label_is_known_by_its_twin_in_the_other_column(settings: Settings) -> None:
+    """'Nơi cư trú:' read on the wife's side, 'Nơicwee:' on the husband's, same line."""
+    lines: list[str | list[Segment]] = [
+        *MARRIAGE_LINES[:3],
+        [(L, "Họ, chữ đệm, tên vợ: NGUYỄN THỊ LINH"), (R, "Họ, chữ đệm, tên chồng: LÂM VĂN TÂM")],
+        [(L, "Ngày, tháng, năm sinh: 02/12/1993"), (R, "Ngày, tháng, năm sinh: 06/01/1991")],
+        [(L, "Dân tộc: Kinh"), (R, "Dân tộc: Tày")],
+        [(L, "Quốc tịch: Việt Nam"), (R, "Quốc tịch: Việt Nam")],
+        [(L, "Nơi cư trú: Thôn 12, Xã Xuân Sơn Nam,"), (R, "Nơicwee: Số 5, tổ 3, Phường 7,")],
+        [(L, "Huyện Đồng Xuân, Tỉnh Phú Yên"), (R, "Thành phố Tuy Hòa, Tỉnh Phú Yên")],
+        [(L, "Giấy tờ tùy thân: Căn cước công dân số"), (R, "Giấy tờ tùy thân: CMND số 221234567")],
+        [(L, "054193995723 do Cục Cảnh sát QLHC về"),
+         (R, "do Công an tỉnh Phú Yên cấp ngày 14/12/2008")],
+        [(L, "TTXH cấp ngày 25/05/2017")],
+        *MARRIAGE_LINES[12:],
+    ]
+    result = extract_document([make_page(lines)], settings, today=TODAY)
+    husband = result.fields["husband_residence"]
+    assert husband.value == EXPECTED["husband_residence"]
+    assert husband.bbox is not None and husband.bbox[0] >= R  # read in the husband's column
+    assert result.fields["wife_residence"].value == EXPECTED["wife_residence"]
+
+
 def test_states_and_boxes_stay_in_their_column(settings: Settings) -> None:
     fields = extract_document([make_page(MARRIAGE_LINES)], settings, today=TODAY).fields
     assert fields["wife_residence"].bbox[2] < R

@@ -247,3 +247,17 @@ def test_sqlite_parallel_processes(tmp_path: Path) -> None:
     assert count(idx, DOCS) == 1 and count(idx, PERSONS) == 3
     assert len(idx.batch_items("b")) == 10
     idx.dispose()
+
+
+def test_an_index_can_share_an_engine(tmp_path: Path) -> None:
+    """The web pages open the index over the service's engine: one pool per database."""
+    first = Index(f"sqlite:///{tmp_path / 'i.db'}")
+    first.create_all()
+    shared = Index(engine=first.engine)
+    assert shared.engine is first.engine
+    shared.add_name("ab" * 32, "scan.pdf")
+    assert first.names("ab" * 32) == [("scan.pdf", None)]
+    with pytest.raises(ValueError):
+        Index()
+    with pytest.raises(ValueError):
+        Index("sqlite://", engine=first.engine)

@@ -110,6 +110,33 @@ def test_impossible_dates_are_none_with_issue(text: str) -> None:
     assert result.value is None and result.issues == ["invalid_date"]
 
 
+@pytest.mark.parametrize("text,iso", [
+    ("21⁄41⁄2008", "2008-11-21"), ("79⁄70⁄2020", "2020-10-19"), ("20/10/2822", "2022-10-20"),
+    ("44/12/2020", "2020-12-14"),  # 41 is no day either: only 14 remains
+])
+def test_a_slipped_digit_in_an_impossible_date_is_undone_and_marked(text: str, iso: str) -> None:
+    result = normalise_date(text)
+    assert result.value == iso and result.issues == ["date_digits_repaired"]
+    assert result.repaired and not result.clean
+
+
+def test_doubled_separators_and_slipped_years_are_read_as_repairs() -> None:
+    doubled = normalise_date("13⁄10⁄/2022..")
+    assert doubled.value == "2022-10-13" and doubled.repaired and not doubled.clean
+    assert normalise_year("7995").value == 1995
+    assert normalise_year("7995").issues == ["date_digits_repaired"]
+    assert normalise_year("1296").value is None  # 2 for 9 is no known slip
+
+
+@pytest.mark.parametrize("text", [
+    "12/47/2020",  # month 17 or 41: neither is a month
+    "12/13/1999",  # no known slip gives a month
+    "31/02/2000",  # every part possible, the date is not: nothing to undo
+])
+def test_no_slip_repair_without_exactly_one_reading(text: str) -> None:
+    assert normalise_date(text).value is None
+
+
 def test_years_and_digit_confusions() -> None:
     assert normalise_year("1965").value == 1965
     assert normalise_year("l965 ......").value == 1965

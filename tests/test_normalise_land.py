@@ -37,6 +37,13 @@ def test_serial_examples(raw: str, value: str) -> None:
     assert normalise_serial(raw).value == value
 
 
+def test_a_serial_7_read_as_a_slash_is_repaired_not_trusted() -> None:
+    read = normalise_serial("BV 625/33")
+    assert read.value == "BV 625733" and read.repaired and not read.clean and not read.issues
+    assert normalise_serial("AA 0927⁄289").value == "AA 09277289"
+    assert "code_invalid_shape" in normalise_serial("BV 62/33").issues  # 5 digits: not a 7
+
+
 def test_serial_shape_and_repairs_are_reported() -> None:
     assert normalise_serial("BN 531146").clean
     assert normalise_serial("BN 53I146").repaired

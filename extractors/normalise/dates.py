@@ -15,7 +15,8 @@ from extractors.normalise.number_words import parse_number
 from extractors.normalise.result import Normalised, strip_wrapping
 from pipeline.textnorm import fold
 
-_NUMERIC = re.compile(r"(?<!\d)(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})(?!\d)")
+# A separator may come doubled: '13⁄10⁄/2022' (a slash read twice).
+_NUMERIC = re.compile(r"(?<!\d)(\d{1,2})\s*[/.\-]{1,2}\s*(\d{1,2})\s*[/.\-]{1,2}\s*(\d{4})(?!\d)")
 _RUNNING = re.compile(r"ngay\W*(\d{1,2})\W*thang\W*(\d{1,2})\W*nam\W*(\d{4})(?!\d)")
 _WORD = re.compile(r"[a-z]+")
 MIN_YEAR, MAX_YEAR = 1850, 2150
@@ -37,10 +38,44 @@ def parse_numeric_date(raw: str) -> Normalised | None:
     m = _NUMERIC.search(folded) or _RUNNING.search(folded)
     if m is None:
         return None
-    result = _make(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+    day, month, year = m.group(1), m.group(2), m.group(3)
+    result = _make(int(year), int(month), int(day))
+    if result.value is None:
+        slipped = _undo_digit_slips(day, month, year)
+        if slipped is not None:
+            return slipped
+    repaired = repaired or re.search(r"[/.\-]{2}", m.group(0)) is not None  # doubled separator
     result.repaired = repaired
     result.clean = result.clean and not repaired
     return result
+
+
+# Digit-for-digit slips Tesseract makes in dates printed beside a slash ('21⁄41⁄2008' for
+# 21/11/2008, '79⁄70⁄2020' for 19/10/2020, '20/10/2822' for 20/10/2022; office-dev, 2026-11).
+DIGIT_SLIPS = {"4": "1", "7": "1", "8": "0"}
+
+
+def _undo_digit_slips(day: str, month: str, year: str) -> Normalised | None:
+    """An impossible date whose impossible parts each have exactly one possible reading with
+    one slipped digit undone: that reading, marked repaired and `date_digits_repaired` (not
+    clean, so a person confirms it unless other evidence, such as the same date in words,
+    agrees). Possible parts are kept as read; None when it stays ambiguous."""
+    limits = ((day, 1, 31), (month, 1, 12), (year, MIN_YEAR, date.today().year + 1))
+    fixed: list[str] = []
+    for part, low, high in limits:
+        if low <= int(part) <= high:
+            fixed.append(part)
+            continue
+        options = {part[:i] + DIGIT_SLIPS[c] + part[i + 1:] for i, c in enumerate(part)
+                   if c in DIGIT_SLIPS}
+        options = {o for o in options if low <= int(o) <= high}
+        if len(options) != 1:
+            return None
+        fixed.append(options.pop())
+    result = _make(int(fixed[2]), int(fixed[1]), int(fixed[0]))
+    if result.value is None:
+        return None
+    return Normalised(result.value, ["date_digits_repaired"], clean=False, repaired=True)
 
 
 def parse_date_words(raw: str) -> Normalised | None:
@@ -109,5 +144,11 @@ def normalise_year(raw: str) -> Normalised:
     else:
         year, clean = int(m.group(1)), not repaired and m.group(1) == text.strip()
     if not MIN_YEAR <= year <= MAX_YEAR:
+        options = {int(str(year)[:i] + DIGIT_SLIPS[c] + str(year)[i + 1:])
+                   for i, c in enumerate(str(year)) if c in DIGIT_SLIPS}
+        options = {o for o in options if MIN_YEAR <= o <= date.today().year}
+        if len(options) == 1:  # '7995': a 1 read as 7
+            return Normalised(options.pop(), ["date_digits_repaired"], clean=False,
+                              repaired=True)
         return Normalised(None, ["invalid_year"], clean=False)
     return Normalised(year, clean=clean, repaired=repaired)

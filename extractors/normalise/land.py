@@ -97,8 +97,19 @@ def _letter_code(raw: str, lengths: tuple[int, ...]) -> Normalised:
 
 
 def normalise_serial(raw: str) -> Normalised:
-    """'BN 531146' (old form) / 'AA 09273289' (2024 form): two capitals, a space, digits."""
-    return _letter_code(raw, SERIAL_DIGITS)
+    """'BN 531146' (old form) / 'AA 09273289' (2024 form): two capitals, a space, digits.
+    A slash between digits is a bold 7 as Tesseract reads it ('BV 625/33'), taken only when
+    the run then has a serial's length (a repair: never accepted unreviewed on that alone)."""
+    read = _letter_code(raw, SERIAL_DIGITS)
+    if not read.issues or not _SLASHED_DIGIT.search(raw):
+        return read
+    seven = _letter_code(_SLASHED_DIGIT.sub("7", raw), SERIAL_DIGITS)
+    if seven.issues:
+        return read
+    return Normalised(seven.value, [], clean=False, repaired=True)
+
+
+_SLASHED_DIGIT = re.compile(r"(?<=\d)[/⁄∕](?=\d)")
 
 
 def normalise_registry_number(raw: str) -> Normalised:

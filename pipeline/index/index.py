@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Table, delete, insert, select
+from sqlalchemy import Engine, Table, delete, insert, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -42,8 +42,12 @@ def new_batch_id() -> str:
 
 
 class Index:
-    def __init__(self, url: str) -> None:
-        self.engine = make_engine(url)
+    def __init__(self, url: str | None = None, *, engine: Engine | None = None) -> None:
+        """Open the index at `url`, or over an engine the caller already holds (one pool
+        per database in a process, e.g. the web pages share the service's)."""
+        if (url is None) == (engine is None):
+            raise ValueError("Index needs exactly one of url or engine")
+        self.engine = engine if engine is not None else make_engine(url or "")
         self._writer = write_engine(self.engine)
         self.dialect = self.engine.dialect.name
         self._upserts: dict[tuple[str, tuple[str, ...], tuple[str, ...]], Any] = {}

@@ -64,8 +64,7 @@ class WebContext:
         db = ServiceDB(os.environ.get("SOHOA_WEB_DATABASE_URL")
                        or settings.effective_database_url)
         db.create_all(WebBase.metadata)
-        index = Index(os.environ.get("SOHOA_WEB_DATABASE_URL")
-                      or settings.effective_database_url)
+        index = Index(engine=db.engine)  # one pool for the pages' reads and writes
         engine = engine or os.environ.get("SOHOA_WEB_ENGINE", "prefect")
         templates = Jinja2Templates(directory=str(HERE / "templates"))
         templates.env.filters["showv"] = show_value
