@@ -155,4 +155,3 @@ def test_ocr_reads_an_unevenly_lit_page_after_flattening(settings: Settings) -> 
     tails = ["NAM", "phúc", "LỢI", "1990", "Nội", "Giang", "Nam"]
     assert sum(t in read for t in tails) >= 6
     assert sum(t in read for t in tails) > sum(t in raw for t in tails)
-
