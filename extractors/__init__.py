@@ -14,6 +14,7 @@ from extractors.confidence import (
     FieldEvidence,
     calibrated_confidence,
     heuristic_confidence,
+    load_model,
 )
 from extractors.extraction import Extraction
 from extractors.layout import document_lines
@@ -49,7 +50,31 @@ def extract_document(pages: list[PageText], settings: Settings, *, today: date |
                       fields=fields)
 
 
+def warm_up() -> None:
+    """Load, once per process, the tables every extraction reads (the form specs, both
+    versions of the administrative units, the place-name tables, syllables, the confidence
+    model): about half a second that the first document would otherwise wait for. The
+    batch runner calls it in a background thread while the first pages are received and
+    read; each loader is cached, so a later call (or a race with a document) is harmless."""
+    from extractors.normalise.admin_units import province_units, trees
+    from extractors.normalise.identity import province_codes
+    from extractors.normalise.places import (
+        admin_unit_names,
+        name_table,
+        prefix_table,
+        type_table,
+    )
+    from extractors.normalise.syllables import known_folded, known_syllables
+
+    form_specs()
+    trees()
+    province_units()
+    for table in (admin_unit_names, name_table, prefix_table, type_table, known_syllables,
+                  known_folded, province_codes, load_model):
+        table()
+
+
 __all__ = ["Classification", "ConfidenceFn", "Extraction", "FieldEvidence", "classify",
            "classify_pages",
            "calibrated_confidence", "extract_document", "extract_form", "form_specs",
-           "heuristic_confidence"]
+           "heuristic_confidence", "warm_up"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -33,7 +34,10 @@ class Hit:
     score: float  # 0..100
 
 
+@lru_cache(maxsize=4096)
 def phrase_key(phrase: str) -> str:
+    """The phrase's comparison key (cached: the same few hundred labels are keyed for every
+    line of every document)."""
     return token_key(phrase)
 
 
@@ -68,16 +72,20 @@ def find_phrases(lines: Sequence[Line], phrases: Iterable[str], *, needs_colon: 
     return sorted(hits, key=lambda h: (h.line, h.start))
 
 
-def _windows(keys: Sequence[str], max_n: int) -> tuple[list[str], list[tuple[int, int]]]:
-    """Every run of 1..max_n token keys starting at a non-empty token, joined."""
-    windows, spans = [], []
+@lru_cache(maxsize=2048)
+def _windows(keys: tuple[str, ...],
+             max_n: int) -> tuple[tuple[str, ...], tuple[tuple[int, int], ...]]:
+    """Every run of 1..max_n token keys starting at a non-empty token, joined (cached: a
+    document's lines are searched for one label set after another)."""
+    windows: list[str] = []
+    spans: list[tuple[int, int]] = []
     for start in range(len(keys)):
         if not keys[start]:
             continue
         for end in range(start + 1, min(len(keys), start + max_n) + 1):
             windows.append("".join(keys[start:end]))
             spans.append((start, end))
-    return windows, spans
+    return tuple(windows), tuple(spans)
 
 
 def _line_hits(line: Line, li: int, specs: list[tuple[str, str, int, float]],
@@ -88,7 +96,7 @@ def _line_hits(line: Line, li: int, specs: list[tuple[str, str, int, float]],
     keys = [t.key for t in toks]
     if not specs or not any(keys):
         return []
-    windows, spans = _windows(keys, max(n for _, _, n, _ in specs) + 2)
+    windows, spans = _windows(tuple(keys), max(n for _, _, n, _ in specs) + 2)
     if not windows:
         return []
     colon_bonus = 2.0 if needs_colon else 0.0

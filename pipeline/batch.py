@@ -7,8 +7,10 @@ the plain, serverless runner behind `sohoa process`."""
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -136,9 +138,11 @@ def receive_all(refs: list[InputRef], ctx: Context, workers: int) -> list[Receiv
         return list(pool.map(one, refs))
 
 
-def process_one(rx: Received, ctx: Context) -> BatchItem:
+def process_one(rx: Received, ctx: Context,
+                records: dict[str, Record] | None = None) -> BatchItem:
     """Process one unique document; any error is caught, logged and marked in the index
-    (the original stays stored), so the batch goes on."""
+    (the original stays stored), so the batch goes on. The stored record is also left in
+    `records` (by sha256) when given, so that `finish` need not read it back."""
     start = time.perf_counter()
     try:
         record = process_original(rx, ctx)
@@ -149,6 +153,8 @@ def process_one(rx: Received, ctx: Context) -> BatchItem:
         ctx.index.mark_failed(rx.sha256, rx.ref.relpath, stage, reason)
         return BatchItem(filename=rx.ref.relpath, sha256=rx.sha256, outcome=Outcome.failed,
                          stage=stage, reason=reason, seconds=round(time.perf_counter() - start, 3))
+    if records is not None:
+        records[rx.sha256] = record
     return item_for(record, rx.ref.relpath, Outcome.processed, time.perf_counter() - start)
 
 
@@ -172,8 +178,10 @@ def _mark_failed(plan: Plan, stems: list[str], failed: BatchItem) -> None:
 
 
 def finish(plan: Plan, results: dict[str, BatchItem], ctx: Context, out_dir: Path | None,
-           summary: BatchSummary) -> BatchSummary:
-    """Give every input name its outcome and its output JSON, then store the summary."""
+           summary: BatchSummary, records: dict[str, Record] | None = None) -> BatchSummary:
+    """Give every input name its outcome and its output JSON, then store the summary.
+    `records`: the records this run made, by sha256 (the others are read from the store)."""
+    records = records or {}
     for sha, stems in plan.stems_by_sha.items():
         result = results.get(sha)  # None: known before this batch, not processed again
         if result is not None and result.outcome == Outcome.failed:
@@ -182,7 +190,7 @@ def finish(plan: Plan, results: dict[str, BatchItem], ctx: Context, out_dir: Pat
         record_id = result.record_id if result is not None else plan.items[stems[0]].record_id
         if record_id is None:
             continue
-        record = load_record(record_id, ctx)
+        record = records.get(sha) or load_record(record_id, ctx)
         for n, stem in enumerate(stems):
             item = plan.items[stem]
             seconds = result.seconds if (result is not None and n == 0) else 0.0
@@ -195,8 +203,7 @@ def finish(plan: Plan, results: dict[str, BatchItem], ctx: Context, out_dir: Pat
     summary.pages = sum(it.pages for it in summary.items if it.outcome == Outcome.processed)
     summary.counts = summary.count()
     summary.finished_at = now_iso()
-    for item in summary.items:
-        ctx.index.record_batch_item(summary.batch_id, item)
+    ctx.index.record_batch_items(summary.batch_id, summary.items)
     ctx.index.finish_batch(summary.batch_id, summary.counts)
     body = summary.model_dump_json(indent=2).encode("utf-8")
     ctx.store.put_bytes(keys.batch_summary_key(summary.batch_id), body,
@@ -207,6 +214,30 @@ def finish(plan: Plan, results: dict[str, BatchItem], ctx: Context, out_dir: Pat
     return summary
 
 
+_tables_frozen = False
+
+
+def start_warm_up() -> threading.Thread:
+    """Load the extractors' tables in a background thread, so that the first document does
+    not wait for them: they load while the inputs are hashed and stored and the first pages
+    rendered or OCR'd (mostly waiting on I/O and on Tesseract, not on this process)."""
+    def warm() -> None:
+        from extractors import warm_up
+
+        try:
+            warm_up()
+        except Exception:  # only a head start: the first document loads them again
+            log.warning("warming up the extractors failed", exc_info=True)
+        global _tables_frozen
+        if not _tables_frozen:  # once: a long-lived process (the web app) runs many batches
+            _tables_frozen = True
+            gc.freeze()  # the tables live as long as the process: out of every collection
+
+    thread = threading.Thread(target=warm, name="warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
 def run_batch(source: str, out_dir: Path | None, settings: Settings, *,
               registry: Path | None = None, reprocess: bool = False,
               on_planned: Callable[[int, int], None] | None = None,
@@ -214,6 +245,7 @@ def run_batch(source: str, out_dir: Path | None, settings: Settings, *,
     """Run a whole batch without any orchestration server. `on_planned(inputs, to_process)`
     and `on_item(item)` report progress."""
     start = time.perf_counter()
+    start_warm_up()
     workers = settings.ocr_workers
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ocr") as page_pool:
         ctx = open_context(settings, page_pool=page_pool)
@@ -227,12 +259,14 @@ def run_batch(source: str, out_dir: Path | None, settings: Settings, *,
         if on_planned:
             on_planned(len(refs), len(plan.to_process))
         results: dict[str, BatchItem] = {}
+        records: dict[str, Record] = {}
         # every page's OCR goes through page_pool (at most `workers` Tesseracts at once);
         # one more document thread than that keeps rendering and extraction overlapped
         with ThreadPoolExecutor(max_workers=workers + 1, thread_name_prefix="doc") as doc_pool:
-            for item in doc_pool.map(lambda rx: process_one(rx, ctx), plan.to_process):
+            for item in doc_pool.map(lambda rx: process_one(rx, ctx, records),
+                                     plan.to_process):
                 results[item.sha256 or ""] = item
                 if on_item:
                     on_item(item)
         summary.seconds = round(time.perf_counter() - start, 3)
-        return finish(plan, results, ctx, out_dir, summary)
+        return finish(plan, results, ctx, out_dir, summary, records)

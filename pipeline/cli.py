@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import gc
+
+_GC_WAS_ENABLED = gc.isenabled()
+gc.disable()  # the imports below build only long-lived objects: collecting meanwhile is waste
+
 import logging
 import sys
 from pathlib import Path
@@ -223,6 +228,9 @@ def _register_subcommands(argv: list[str]) -> None:
 
 
 _register_subcommands(sys.argv[1:])
+gc.freeze()  # ... and what they built is left out of every later collection (~0.4 s a batch)
+if _GC_WAS_ENABLED:
+    gc.enable()
 
 
 def main() -> None:

@@ -10,11 +10,10 @@ from collections.abc import Callable
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from extractors import Extraction, classify_pages, extract_document
 from pipeline import __version__
 from pipeline.config import Settings
 from pipeline.errors import InputError, SohoaError
@@ -39,6 +38,12 @@ from pipeline.readings import load_reading, save_reading
 from pipeline.reread import reread_rendered, with_rereads
 from pipeline.sources import InputRef, fetch
 from pipeline.storage import ObjectStore, keys
+
+if TYPE_CHECKING:
+    from extractors import Extraction
+
+# `extractors` is imported where it is used: `sohoa process` then imports it (and loads its
+# tables) in the batch's warm-up thread while the first inputs are received and read.
 
 log = logging.getLogger(__name__)
 
@@ -155,12 +160,16 @@ def _read_document(scan: ScanFile, ctx: Context) -> Record:
         pages = read_pages(scan, ctx)
         save_reading(ctx.store, scan.sha256, ctx.settings, pages)
     pages = with_rereads(scan, pages, ctx.store, ctx.settings, _submit(ctx))
+    from extractors import extract_document
+
     extraction = extract_document(pages, ctx.settings)
     return build_record(scan, len(pages), extraction)
 
 
 def read_pages(scan: ScanFile, ctx: Context) -> list[PageText]:
     """Render or decode the original's pages and read their words (text layer or OCR)."""
+    from extractors import classify_pages
+
     with tempfile.TemporaryDirectory(prefix="sohoa-doc-") as tmp:
         workdir = Path(tmp)
         local = workdir / ("original" + _suffix(scan.media_type))
@@ -183,6 +192,8 @@ def _upright_if_it_helps(rendered: list[RenderedPage], pages: list[PageText],
                          ctx: Context) -> list[PageText]:
     """A document that matches no form may have pages turned 90/180/270°: read those
     upright, and keep the upright reading only if the document then matches a form."""
+    from extractors import classify_pages
+
     upright = [upright_reading(r, p, ctx.settings) for r, p in zip(rendered, pages, strict=True)]
     if all(u is None for u in upright):
         return pages

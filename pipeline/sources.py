@@ -28,7 +28,6 @@ from pydantic import BaseModel, ConfigDict
 
 from pipeline.config import Settings
 from pipeline.errors import InputError, StorageError
-from pipeline.storage.s3 import S3_FAILURES, minio_client, parse_s3_url, s3_error
 
 COMPANION_NAMES = frozenset({"registry.csv", "summary.json", "manifest.json", "eval.json",
                              "README.md"})
@@ -84,6 +83,8 @@ def fetch(ref: InputRef, dest_dir: Path, settings: Settings | None = None) -> Pa
     if settings is None:
         raise StorageError(f"fetching {ref.uri} needs the S3 settings",
                            hint="pass settings=… to fetch()")
+    from pipeline.storage.s3 import S3_FAILURES, minio_client, parse_s3_url, s3_error
+
     bucket, key = parse_s3_url(ref.uri)
     dest = Path(dest_dir) / f"{ref.stem}{PurePosixPath(ref.filename).suffix}"
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -160,6 +161,8 @@ def _list_local(path: Path) -> list[tuple[str, str, int]]:
 def _list_s3(uri: str, settings: Settings) -> list[tuple[str, str, int]]:
     """`s3://b/key` naming one object lists that object; otherwise the prefix is a folder
     (`s3://b/dir` lists `dir/…`, never `dir2/…`)."""
+    from pipeline.storage.s3 import S3_FAILURES, minio_client, parse_s3_url, s3_error
+
     bucket, prefix = parse_s3_url(uri)
     client = minio_client(settings)
     try:

@@ -172,6 +172,24 @@ def test_batches_and_rerun(index: Index) -> None:
         index.finish_batch("no-such-batch", {})
 
 
+def test_record_batch_items_in_one_call(index: Index) -> None:
+    """`finish` writes a batch's items in one transaction: same rows as one call per item,
+    a rerun's items replace the earlier ones."""
+    bid = index.start_batch("/in/many")
+    ok = make_record("many")
+    items = [BatchItem(filename=f"f{i}.pdf", sha256=ok.source.sha256, outcome=Outcome.duplicate,
+                       duplicate_of="f0.pdf") for i in range(1, 4)]
+    items.insert(0, BatchItem(filename="f0.pdf", sha256=ok.source.sha256,
+                              record_id=ok.record_id, outcome=Outcome.processed, pages=1))
+    index.record_batch_items(bid, items)
+    index.record_batch_items(bid, [items[0].model_copy(update={"pages": 2})])
+    got = {it.filename: it for it in index.batch_items(bid)}
+    assert sorted(got) == ["f0.pdf", "f1.pdf", "f2.pdf", "f3.pdf"]
+    assert got["f0.pdf"].pages == 2 and got["f0.pdf"].record_id == ok.record_id
+    assert got["f3.pdf"].outcome == Outcome.duplicate and got["f3.pdf"].duplicate_of == "f0.pdf"
+    index.record_batch_items(bid, [])  # nothing to write is fine
+
+
 def test_find_and_latest_batch(index: Index) -> None:
     with pytest.raises(NotFound):
         index.latest_batch_id()

@@ -20,6 +20,7 @@ Use the helpers in `pipeline.storage.keys` rather than formatting keys by hand.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
 
 from pipeline.config import Settings
@@ -27,7 +28,11 @@ from pipeline.errors import ConfigError
 from pipeline.storage.base import ObjectMissing, ObjectStore, validate_key
 from pipeline.storage.keys import batch_summary_key, original_key, page_key, record_key
 from pipeline.storage.local import LocalStore
-from pipeline.storage.s3 import S3Store, minio_client, parse_s3_url
+
+if TYPE_CHECKING:
+    from pipeline.storage.s3 import S3Store, minio_client, parse_s3_url
+
+_S3_NAMES = ("S3Store", "minio_client", "parse_s3_url")
 
 __all__ = [
     "LocalStore",
@@ -45,11 +50,23 @@ __all__ = [
 ]
 
 
+def __getattr__(name: str) -> Any:
+    """The S3 names, imported on first use: the `minio` SDK takes ~0.3 s to import and a
+    local-folder store never needs it."""
+    if name in _S3_NAMES:
+        from pipeline.storage import s3
+
+        return getattr(s3, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def open_store(settings: Settings) -> ObjectStore:
     """The store named by `settings.effective_store_url` (file://… or s3://bucket[/prefix])."""
     url = settings.effective_store_url
     parsed = urlparse(url)
     if parsed.scheme == "s3":
+        from pipeline.storage.s3 import S3Store, parse_s3_url
+
         bucket, prefix = parse_s3_url(url)
         return S3Store.from_settings(bucket, prefix, settings)
     if parsed.scheme == "file":
