@@ -44,6 +44,10 @@ class FieldDraft:
 
 Drafts = dict[str, FieldDraft]
 
+# Issues that mean the value is a guess at what OCR misread (an impossible date read back
+# through a known digit slip): never accepted unreviewed.
+GUESSED = frozenset({"date_digits_repaired"})
+
 
 def _date(value: object) -> date | None:
     if isinstance(value, str):
@@ -244,6 +248,8 @@ def review(drafts: Drafts, spec: FormSpec, settings: Settings, *, today: date | 
         state = FieldState.auto if conf >= threshold else FieldState.flagged
         if d.evidence.disagreements or units:  # a failed check always goes to a person
             state = FieldState.flagged
+        if GUESSED.intersection(issues):  # a repair by guess: a person confirms it (a check
+            state = FieldState.flagged    # such as the ID's birth year confirms a part only)
         doubted = (not d.evidence.from_text_layer
                    and d.evidence.ocr_min < settings.min_ocr_word_confidence)
         if doubted:  # Tesseract itself doubts a word: a person looks, whatever the model says

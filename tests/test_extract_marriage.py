@@ -144,6 +144,17 @@ def test_a_garbled_label_is_known_by_its_twin_in_the_other_column(settings: Sett
     assert result.fields["wife_residence"].value == EXPECTED["wife_residence"]
 
 
+def test_a_date_read_back_through_a_digit_slip_waits_for_a_person(settings: Settings) -> None:
+    """'4973' is no year; 1973 is the one reading with a slipped digit undone. It is shown
+    to the reviewer, never accepted on its own (a demo scan read 3/4/4973 for 9/1/1973)."""
+    lines = list(MARRIAGE_LINES)
+    lines[4] = [(L, "Ngày, tháng, năm sinh: 02/12/4993 ......"), (R, "TÂM")]
+    field = extract_document([make_page(lines)], settings, today=TODAY).fields[
+        "wife_date_of_birth"]
+    assert field.value == "1993-12-02" and "date_digits_repaired" in field.issues
+    assert field.state is FieldState.flagged
+
+
 def test_states_and_boxes_stay_in_their_column(settings: Settings) -> None:
     fields = extract_document([make_page(MARRIAGE_LINES)], settings, today=TODAY).fields
     assert fields["wife_residence"].bbox[2] < R
