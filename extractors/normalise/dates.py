@@ -57,8 +57,9 @@ DIGIT_SLIPS = {"4": "1", "7": "1", "8": "0"}
 
 def _undo_digit_slips(day: str, month: str, year: str) -> Normalised | None:
     """An impossible date whose impossible parts each have exactly one possible reading with
-    one slipped digit undone: that reading, marked repaired and `date_digits_repaired` (a person
-    confirms it: extractors.review never auto-accepts it). Possible parts are kept as read; None when it stays ambiguous."""
+    one slipped digit undone: that reading, marked repaired and `date_digits_repaired` (a
+    person confirms it: extractors.review never auto-accepts it). Possible parts are kept as
+    read; None when it stays ambiguous."""
     limits = ((day, 1, 31), (month, 1, 12), (year, MIN_YEAR, date.today().year + 1))
     fixed: list[str] = []
     for part, low, high in limits:
