@@ -230,6 +230,7 @@ def review(drafts: Drafts, spec: FormSpec, settings: Settings, *, today: date | 
         rule_for(check.rule)(drafts, check, today)
     identity = identity_fields(spec.doc_type)
     out: dict[str, FieldValue] = {}
+    bars: dict[str, float] = {}
     for key in spec.keys:
         d = drafts.get(key)
         if d is None or not d.found:
@@ -242,6 +243,7 @@ def review(drafts: Drafts, spec: FormSpec, settings: Settings, *, today: date | 
         model_threshold = getattr(confidence_fn, "accept_threshold", None)
         if model_threshold is not None:  # the fitted model's per-family bar, if higher
             threshold = max(threshold, model_threshold(d.evidence) or 0.0)
+        bars[key] = threshold
         issues = list(d.issues)
         units = place_issues(d.value) if d.evidence.family == "place" else []
         issues += units
@@ -263,4 +265,26 @@ def review(drafts: Drafts, spec: FormSpec, settings: Settings, *, today: date | 
             for k, v in unit_code_fields(key, d.value).items():
                 out[k] = FieldValue(value=v, raw=d.raw, confidence=conf, page=d.page,
                                     bbox=d.bbox, state=state)
+    _share_agreeing_confidence(spec, out, bars)
     return out
+
+
+def _share_agreeing_confidence(spec: FormSpec, out: dict[str, FieldValue],
+                               bars: dict[str, float]) -> None:
+    """A date printed twice, in figures and in words, that reads the same both ways: the
+    value is right whenever either reading is, so each side is at least as sure as the
+    surer one (domain.md: agreement is strong evidence). A side flagged for any reason other
+    than its own low confidence stays flagged."""
+    for check in spec.cross_checks:
+        if check.rule != "dates_agree" or len(check.keys) != 2:
+            continue
+        a, b = (out.get(k) for k in check.keys)
+        if a is None or b is None or a.value is None or a.value != b.value:
+            continue
+        sure = max(a.confidence, b.confidence)
+        for key, f in zip(check.keys, (a, b), strict=True):
+            if f.confidence >= sure:
+                continue
+            f.confidence = sure
+            if f.issues == ["low_confidence"] and sure >= bars.get(key, 1.0):
+                f.state, f.issues = FieldState.auto, []

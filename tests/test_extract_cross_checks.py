@@ -11,10 +11,11 @@ import pytest
 from ocr_words import make_page
 
 from extractors import extract_document
+from extractors.birth_certificate import FORM as BIRTH_FORM
 from extractors.form_spec import CrossCheck
-from extractors.review import FieldDraft, rule_for
+from extractors.review import FieldDraft, _share_agreeing_confidence, rule_for
 from pipeline.config import Settings
-from pipeline.models import FieldState
+from pipeline.models import FieldState, FieldValue
 from tests.test_extract_birth import BIRTH_LINES, TODAY
 from tests.test_extract_marriage import MARRIAGE_LINES
 
@@ -119,3 +120,37 @@ def test_document_quality_is_evidence_on_every_field() -> None:
                    for d in drafts.values())
     assert full["full_name"].evidence.features["doc_labels"] > 0.9
     assert cut["full_name"].evidence.features["doc_labels"] < 0.6
+
+
+# --- a date printed twice shares the surer side's confidence (review._share_agreeing_confidence)
+
+
+def _field(value: str | None, conf: float, state: FieldState, issues: list[str]) -> FieldValue:
+    return FieldValue(value=value, raw=value, confidence=conf, state=state, issues=issues)
+
+
+def test_words_agreeing_with_accepted_figures_are_accepted_too() -> None:
+    out = {"date_of_birth": _field("1987-02-02", 0.994, FieldState.auto, []),
+           "date_of_birth_words": _field("1987-02-02", 0.974, FieldState.flagged,
+                                         ["low_confidence"])}
+    _share_agreeing_confidence(BIRTH_FORM, out, {"date_of_birth": 0.98, "date_of_birth_words": 0.98})
+    words = out["date_of_birth_words"]
+    assert words.confidence == 0.994 and words.state is FieldState.auto and words.issues == []
+
+
+def test_disagreeing_or_otherwise_flagged_sides_are_left_alone() -> None:
+    out = {"date_of_birth": _field("1987-02-02", 0.994, FieldState.auto, []),
+           "date_of_birth_words": _field("1987-02-03", 0.5, FieldState.flagged,
+                                         ["low_confidence"])}
+    _share_agreeing_confidence(BIRTH_FORM, out, {"date_of_birth": 0.98, "date_of_birth_words": 0.98})
+    assert out["date_of_birth_words"].confidence == 0.5
+    out["date_of_birth_words"] = _field("1987-02-02", 0.5, FieldState.flagged,
+                                        ["date_digits_repaired", "low_confidence"])
+    _share_agreeing_confidence(BIRTH_FORM, out, {"date_of_birth": 0.98, "date_of_birth_words": 0.98})
+    assert out["date_of_birth_words"].state is FieldState.flagged  # a guess stays a guess
+    out["date_of_birth"] = _field("1987-02-02", 0.9, FieldState.flagged, ["low_confidence"])
+    out["date_of_birth_words"] = _field("1987-02-02", 0.7, FieldState.flagged,
+                                        ["low_confidence"])
+    _share_agreeing_confidence(BIRTH_FORM, out, {"date_of_birth": 0.98, "date_of_birth_words": 0.98})
+    assert out["date_of_birth_words"].confidence == 0.9  # surer, still under the bar
+    assert out["date_of_birth_words"].state is FieldState.flagged
