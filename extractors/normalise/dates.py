@@ -44,9 +44,13 @@ def parse_numeric_date(raw: str) -> Normalised | None:
         slipped = _undo_digit_slips(day, month, year)
         if slipped is not None:
             return slipped
-    repaired = repaired or re.search(r"[/.\-]{2}", m.group(0)) is not None  # doubled separator
     result.repaired = repaired
     result.clean = result.clean and not repaired
+    if result.value is not None and re.search(r"[/.\-]{2}", m.group(0)):
+        # A doubled separator is a glyph misread ('18⁄4/⁄1976' was 18/01/1976): the date is
+        # a guess, shown to a person, never accepted unreviewed (extractors.review GUESSED).
+        result.repaired, result.clean = True, False
+        result.issues = [*result.issues, "date_digits_repaired"]
     return result
 
 
