@@ -75,6 +75,13 @@ def ocr_page(image: np.ndarray | str | Path, page: int, dpi: int,
     path = str(image)
     data = tesseract_data(path, settings, page)
     width, height = _image_size(path)
+    return PageText(page=page, width=width, height=height, dpi=dpi, source="ocr",
+                    words=data_words(data))
+
+
+def data_words(data: dict) -> list[Word]:
+    """`image_to_data`'s words (empty and non-word rows dropped), NFC-cleaned, confidence in
+    [0, 1], one line id per Tesseract line (also pipeline.reread's stacked strips)."""
     words: list[Word] = []
     line_ids: dict[tuple[int, int, int], int] = {}
     for i, raw in enumerate(data["text"]):
@@ -84,11 +91,10 @@ def ocr_page(image: np.ndarray | str | Path, page: int, dpi: int,
             continue
         key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
         line_id = line_ids.setdefault(key, len(line_ids))
-        x, y, w, h = data["left"][i], data["top"][i], data["width"][i], data["height"][i]
+        x, y, w, h = (int(data[k][i]) for k in ("left", "top", "width", "height"))
         words.append(Word(text=text, bbox=(x, y, x + w, y + h),
                           confidence=min(1.0, max(0.0, conf / 100.0)), line_id=line_id))
-    return PageText(page=page, width=width, height=height, dpi=dpi, source="ocr",
-                    words=words)
+    return words
 
 
 def _image_size(path: str) -> tuple[int, int]:

@@ -27,7 +27,6 @@ from pipeline.models import BBox, LineReread, PageText, ScanFile, Word
 from pipeline.pages import RenderedPage
 from pipeline.pdf_pages import write_pnm
 from pipeline.storage import ObjectStore, keys
-from pipeline.textnorm import clean
 
 REREAD_PSMS = (4, 6)
 """Each weak line is read twice more, once per page segmentation mode (one call each per
@@ -82,26 +81,20 @@ def map_words(data: dict, strips: list[Strip]) -> list[list[Word]]:
 
     A word belongs to the strip its vertical centre falls in (or the nearest one: a tall
     accent can push a box a little out). Line ids are kept per Tesseract line."""
+    from pipeline.ocr import data_words
+
     out: list[list[Word]] = [[] for _ in strips]
     if not strips:
         return out
     spans = [(s.top, s.top + (s.source[3] - s.source[1])) for s in strips]
-    line_ids: dict[tuple[int, int, int], int] = {}
-    for i, raw in enumerate(data["text"]):
-        text = clean(raw or "")
-        conf = float(data["conf"][i])
-        if not text or conf < 0:
-            continue
-        x, y, w, h = (int(data[k][i]) for k in ("left", "top", "width", "height"))
-        centre = y + h / 2
+    for word in data_words(data):
+        x0, y0, x1, y1 = word.bbox
+        centre = (y0 + y1) / 2
         k = min(range(len(spans)), key=lambda j: 0 if spans[j][0] <= centre <= spans[j][1]
                 else min(abs(centre - spans[j][0]), abs(centre - spans[j][1])))
         s = strips[k]
         dx, dy = s.source[0] - SIDE, s.source[1] - s.top
-        key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
-        line_id = line_ids.setdefault(key, len(line_ids))
-        out[k].append(Word(text=text, bbox=(x + dx, y + dy, x + w + dx, y + h + dy),
-                           confidence=min(1.0, max(0.0, conf / 100.0)), line_id=line_id))
+        out[k].append(word.model_copy(update={"bbox": (x0 + dx, y0 + dy, x1 + dx, y1 + dy)}))
     return out
 
 
