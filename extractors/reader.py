@@ -14,6 +14,7 @@ from extractors.confidence import (
 from extractors.engine import RawField, choose_variant, read_form
 from extractors.evidence import family, value_features
 from extractors.form_spec import FormSpec
+from extractors.labels import find_phrases
 from extractors.layout import Line, document_lines, union_bbox
 from extractors.normalise import NORMALISERS
 from extractors.review import Drafts, FieldDraft, review
@@ -73,6 +74,7 @@ def _read_plain(lines: list[Line], spec: FormSpec,
         if not f.required and key not in drafts:
             drafts[key] = FieldDraft(key, None, None, evidence=FieldEvidence(
                 blank=True, key=key, family=family(f.normaliser)))
+    doubt_absent_blocks(drafts, lines, spec)
     for key, f in by_key.items():
         d, alt = drafts.get(key), drafts.get(f.fallback or "")
         if d is None and alt is not None and alt.value is not None:  # label lost as well
@@ -120,3 +122,65 @@ def extract_form(pages: list[PageText], spec: FormSpec, settings: Settings, *,
     fields = review(drafts, spec, settings, today=today, confidence_fn=confidence_fn)
     internal = {f.key for f in spec.fields if f.internal}
     return {k: v for k, v in fields.items() if k not in internal}
+
+
+ABSENCE_WINDOW = 3.0  # line heights below the block before: where an optional block begins
+
+
+def doubt_absent_blocks(drafts: Drafts, lines: list[Line], spec: FormSpec) -> None:
+    """An optional block (a land certificate's second holder) read as absent is only as sure
+    as the page shows it: when the block before it was not read at all, or text that no
+    field and no label explains stands just below that block, where the optional block
+    would begin, its absence is unconfirmed and a person looks (a poor scan whose second
+    holder's lines came out as noise was otherwise read as a one-holder certificate)."""
+    absent = [f for f in spec.fields if f.key and not f.required and f.key in drafts
+              and drafts[f.key].page is None and drafts[f.key].evidence.blank]
+    sections = list(dict.fromkeys(f.section for f in absent))
+    for section in sections:
+        if not _absence_doubtful(section, drafts, lines, spec):
+            continue
+        for f in absent:
+            if f.section == section:
+                d = drafts[f.key or ""]
+                d.issues.append("absence_unconfirmed")
+                d.evidence.disagreements += 1
+
+
+def _absence_doubtful(section: str | None, drafts: Drafts, lines: list[Line],
+                      spec: FormSpec) -> bool:
+    first = next(i for i, f in enumerate(spec.fields) if f.section == section)
+    if first == 0:
+        return False
+    previous = spec.fields[first - 1].section
+    block = [drafts[f.key] for f in spec.fields[:first] if f.section == previous
+             and f.key in drafts and drafts[f.key].page is not None
+             and drafts[f.key].bbox is not None]
+    if not block:
+        return True  # the block before it was not read either
+    page = block[-1].page
+    bottom = max(d.bbox[3] for d in block if d.page == page and d.bbox)  # type: ignore[index]
+    heights = sorted(t.bbox[3] - t.bbox[1] for ln in lines if ln.page == page
+                     for t in ln.tokens)
+    height = heights[len(heights) // 2] if heights else 40
+    explained = [d.bbox for d in drafts.values() if d.page == page and d.bbox is not None]
+    phrases = [lab for f in spec.fields for lab in f.labels] + list(spec.stop_labels) + list(
+        spec.titles)
+    window = [i for i, ln in enumerate(lines) if ln.page == page and ln.tokens
+              and bottom < (ln.bbox[1] + ln.bbox[3]) / 2 <= bottom + ABSENCE_WINDOW * height]
+    labelled = {h.line for h in find_phrases(lines, phrases, needs_colon=False,
+                                             tolerance=spec.label_tolerance,
+                                             line_indices=window)}
+    for i in window:
+        if i in labelled:
+            continue
+        unread = [t for t in lines[i].tokens if t.key and not t.is_leader
+                  and not any(_inside(t.bbox, box) for box in explained)]
+        if len(unread) >= 2:
+            return True
+    return False
+
+
+def _inside(inner: tuple[int, int, int, int], outer: tuple[int, int, int, int]) -> bool:
+    cx, cy = (inner[0] + inner[2]) / 2, (inner[1] + inner[3]) / 2
+    return outer[0] <= cx <= outer[2] and outer[1] <= cy <= outer[3]
+

@@ -173,6 +173,21 @@ def test_single_holder_is_blank_not_missing(settings: Settings) -> None:
     assert fields["form_version"].state is FieldState.auto
 
 
+def test_an_absent_second_holder_is_only_as_sure_as_the_page_shows(settings: Settings) -> None:
+    """Nothing under the first holder: one holder, absence accepted as read. Noise where a
+    second holder's lines would begin (a poor scan): the absence waits for a person."""
+    clean = extract_document([make_page(NEW_PAGE)], settings, today=TODAY).fields
+    assert "absence_unconfirmed" not in clean["holder_2_name"].issues
+    noisy = list(NEW_PAGE)
+    noisy.insert(NEW_PAGE.index("2. Thông tin thửa đất:"), [(600, "Ồ.v~ TRẨ7 ÐỖ:; 1%8 g@ NG")])
+    fields = extract_document([make_page(noisy)], settings, today=TODAY).fields
+    for key in ("holder_2_name", "holder_2_birth_year", "holder_2_id_number",
+                "holder_2_address"):
+        assert fields[key].value is None
+        assert "absence_unconfirmed" in fields[key].issues
+        assert fields[key].state is FieldState.flagged
+
+
 def test_area_words_back_the_area_but_are_no_record_key(settings: Settings) -> None:
     fields = extract_document([make_page(NEW_PAGE)], settings, today=TODAY).fields
     assert "area_m2_words" not in fields
