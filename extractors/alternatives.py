@@ -11,13 +11,9 @@ learns (`reread_agrees`).
 from __future__ import annotations
 
 from extractors.evidence import REREAD_AGREES, REREAD_DIFFERS, REREAD_USED
+from extractors.layout import centre_inside
 from extractors.review import Drafts, FieldDraft
-from pipeline.models import BBox, LineReread, PageText, Word
-
-
-def _inside(word: Word, box: BBox) -> bool:
-    cx, cy = (word.bbox[0] + word.bbox[2]) / 2, (word.bbox[1] + word.bbox[3]) / 2
-    return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
+from pipeline.models import BBox, LineReread, PageText
 
 
 def alternative_pages(pages: list[PageText]) -> list[list[PageText]]:
@@ -32,7 +28,7 @@ def alternative_pages(pages: list[PageText]) -> list[list[PageText]]:
 def _replaced(page: PageText, used: list[LineReread]) -> PageText:
     if not used:
         return page.model_copy(update={"rereads": None})
-    words = [w for w in page.words if not any(_inside(w, r.box) for r in used)]
+    words = [w for w in page.words if not any(centre_inside(w.bbox, r.box) for r in used)]
     next_id = max((w.line_id for w in page.words), default=-1) + 1
     for r in used:
         ids: dict[int, int] = {}

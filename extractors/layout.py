@@ -100,6 +100,12 @@ def union_bbox(boxes: list[BBox]) -> BBox:
             max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
+def centre_inside(inner: BBox, outer: BBox) -> bool:
+    """The centre of `inner` lies in `outer` (a word belongs to the box it sits in)."""
+    cx, cy = (inner[0] + inner[2]) / 2, (inner[1] + inner[3]) / 2
+    return outer[0] <= cx <= outer[2] and outer[1] <= cy <= outer[3]
+
+
 def token_key(text: str) -> str:
     return "".join(c for c in fold(text) if c.isalnum())
 

@@ -15,7 +15,7 @@ from extractors.engine import RawField, choose_variant, read_form
 from extractors.evidence import family, value_features
 from extractors.form_spec import FormSpec
 from extractors.labels import find_phrases
-from extractors.layout import Line, document_lines, union_bbox
+from extractors.layout import Line, centre_inside, document_lines, union_bbox
 from extractors.normalise import NORMALISERS
 from extractors.review import Drafts, FieldDraft, review
 from pipeline.config import Settings
@@ -174,13 +174,8 @@ def _absence_doubtful(section: str | None, drafts: Drafts, lines: list[Line],
         if i in labelled:
             continue
         unread = [t for t in lines[i].tokens if t.key and not t.is_leader
-                  and not any(_inside(t.bbox, box) for box in explained)]
+                  and not any(centre_inside(t.bbox, box) for box in explained)]
         if len(unread) >= 2:
             return True
     return False
-
-
-def _inside(inner: tuple[int, int, int, int], outer: tuple[int, int, int, int]) -> bool:
-    cx, cy = (inner[0] + inner[2]) / 2, (inner[1] + inner[3]) / 2
-    return outer[0] <= cx <= outer[2] and outer[1] <= cy <= outer[3]
 
