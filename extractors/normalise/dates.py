@@ -59,6 +59,15 @@ def parse_numeric_date(raw: str) -> Normalised | None:
 DIGIT_SLIPS = {"4": "1", "7": "1", "8": "0"}
 
 
+def _slip_reading(figures: str, low: int, high: int) -> str | None:
+    """The one reading of `figures` within [low, high] that undoes one slipped digit; None
+    when no reading or more than one fits."""
+    options = {figures[:i] + DIGIT_SLIPS[c] + figures[i + 1:]
+               for i, c in enumerate(figures) if c in DIGIT_SLIPS}
+    options = {o for o in options if low <= int(o) <= high}
+    return options.pop() if len(options) == 1 else None
+
+
 def _undo_digit_slips(day: str, month: str, year: str) -> Normalised | None:
     """An impossible date whose impossible parts each have exactly one possible reading with
     one slipped digit undone: that reading, marked repaired and `date_digits_repaired` (a
@@ -70,12 +79,10 @@ def _undo_digit_slips(day: str, month: str, year: str) -> Normalised | None:
         if low <= int(part) <= high:
             fixed.append(part)
             continue
-        options = {part[:i] + DIGIT_SLIPS[c] + part[i + 1:] for i, c in enumerate(part)
-                   if c in DIGIT_SLIPS}
-        options = {o for o in options if low <= int(o) <= high}
-        if len(options) != 1:
+        reading = _slip_reading(part, low, high)
+        if reading is None:
             return None
-        fixed.append(options.pop())
+        fixed.append(reading)
     result = _make(int(fixed[2]), int(fixed[1]), int(fixed[0]))
     if result.value is None:
         return None
@@ -148,11 +155,9 @@ def normalise_year(raw: str) -> Normalised:
     else:
         year, clean = int(m.group(1)), not repaired and m.group(1) == text.strip()
     if not MIN_YEAR <= year <= MAX_YEAR:
-        options = {int(str(year)[:i] + DIGIT_SLIPS[c] + str(year)[i + 1:])
-                   for i, c in enumerate(str(year)) if c in DIGIT_SLIPS}
-        options = {o for o in options if MIN_YEAR <= o <= date.today().year}
-        if len(options) == 1:  # '7995': a 1 read as 7
-            return Normalised(options.pop(), ["date_digits_repaired"], clean=False,
+        reading = _slip_reading(str(year), MIN_YEAR, date.today().year)
+        if reading is not None:  # '7995': a 1 read as 7
+            return Normalised(int(reading), ["date_digits_repaired"], clean=False,
                               repaired=True)
         return Normalised(None, ["invalid_year"], clean=False)
     return Normalised(year, clean=clean, repaired=repaired)
