@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from functools import lru_cache
+from typing import TypeVar
 
 from pydantic import BaseModel
 
@@ -24,6 +25,9 @@ READING_VERSION = "7"  # 2: unrecognised documents re-read upright; 3: low-DPI u
 # 4: text layers read by pdfium, turned upright when their lines run down or up the page;
 # 5: uneven lighting flattened before OCR and OSD; 6: ... only on unevenly lit pages;
 # 7: red printed lines (land titles, serial) kept as ink, only seals removed
+
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class Reading(BaseModel):
@@ -49,11 +53,18 @@ def fingerprint(settings: Settings) -> str:
 
 
 def load_reading(store: ObjectStore, sha256: str, settings: Settings) -> list[PageText] | None:
-    key = keys.reading_key(sha256, fingerprint(settings))
+    cached = load_cached(store, keys.reading_key(sha256, fingerprint(settings)), Reading,
+                         settings)
+    return None if cached is None else cached.pages
+
+
+def load_cached(store: ObjectStore, key: str, model: type[M], settings: Settings) -> M | None:
+    """A stored derived artefact (page readings, re-reads), or None when reuse is off, it is
+    not stored, or it cannot be read: the caller makes it again."""
     if not settings.reuse_readings or not store.exists(key):
         return None
     try:
-        return Reading.model_validate_json(store.get_bytes(key)).pages
+        return model.model_validate_json(store.get_bytes(key))
     except (StorageError, ValueError):
         return None  # unreadable cache: read the pages again
 

@@ -22,10 +22,10 @@ import numpy as np
 from pydantic import BaseModel
 
 from pipeline.config import Settings
-from pipeline.errors import StorageError
 from pipeline.models import BBox, LineReread, PageText, ScanFile, Word
 from pipeline.pages import RenderedPage
 from pipeline.pdf_pages import write_pnm
+from pipeline.readings import load_cached
 from pipeline.storage import ObjectStore, keys
 
 REREAD_PSMS = (4, 6)
@@ -178,13 +178,9 @@ def needs_reread(page: PageText) -> bool:
 
 def load_rereads(store: ObjectStore, sha256: str, settings: Settings
                  ) -> list[list[LineReread] | None] | None:
-    key = keys.reread_key(sha256, fingerprint(settings))
-    if not settings.reuse_readings or not store.exists(key):
-        return None
-    try:
-        return Rereads.model_validate_json(store.get_bytes(key)).pages
-    except (StorageError, ValueError):
-        return None
+    cached = load_cached(store, keys.reread_key(sha256, fingerprint(settings)), Rereads,
+                         settings)
+    return None if cached is None else cached.pages
 
 
 def save_rereads(store: ObjectStore, sha256: str, settings: Settings,
