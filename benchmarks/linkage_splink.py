@@ -7,10 +7,11 @@ rest, blocking rules for prediction whose union should catch every true match, t
 `estimate_u_using_random_sampling` and two EM sessions blocked on different columns.
 
 Both tables carry the same columns (Splink's link_only concatenates them). A document
-person's columns come from the record's fields per records.md roles; what a role lacks is
-null, which Splink scores as neutral. The registry carries every citizen's `birth_year`; a
-document person has one only when the document gives no full date (parents, land holders), so
-a date and its year are never counted twice."""
+person's columns come from the record's fields through matching's role table (the fields our
+linker reads, matching.persons.ROLE_FIELDS); what a role lacks is null, which Splink scores
+as neutral. The registry carries every citizen's `birth_year`; a document person has one only
+when the document gives no full date (parents, land holders), so a date and its year are
+never counted twice."""
 
 from __future__ import annotations
 
@@ -21,36 +22,35 @@ from typing import Any
 
 from linkage_data import TruthDocument
 
-# role -> {splink column: field key}; "=female"/"=male" is a constant (the role implies it)
-ROLE_COLUMNS: dict[tuple[str, str], dict[str, str]] = {
-    ("birth_certificate", "subject"): {
-        "full_name": "full_name", "dob": "date_of_birth", "gender": "gender",
-        "id_number": "personal_id", "place_of_birth": "place_of_birth", "hometown": "hometown",
-        "mother_name": "mother_name", "father_name": "father_name"},
-    ("birth_certificate", "mother"): {
-        "full_name": "mother_name", "birth_year": "mother_birth_year",
-        "residence": "mother_residence", "gender": "=female"},
-    ("birth_certificate", "father"): {
-        "full_name": "father_name", "birth_year": "father_birth_year",
-        "residence": "father_residence", "gender": "=male"},
-    ("marriage_certificate", "wife"): {
-        "full_name": "wife_name", "dob": "wife_date_of_birth", "residence": "wife_residence",
-        "id_number": "wife_id_number", "gender": "=female"},
-    ("marriage_certificate", "husband"): {
-        "full_name": "husband_name", "dob": "husband_date_of_birth",
-        "residence": "husband_residence", "id_number": "husband_id_number", "gender": "=male"},
-    ("death_certificate", "subject"): {
-        "full_name": "full_name", "dob": "date_of_birth", "gender": "gender",
-        "id_number": "personal_id"},
-    ("land_certificate", "holder_1"): {
-        "full_name": "holder_1_name", "birth_year": "holder_1_birth_year",
-        "id_number": "holder_1_id_number", "residence": "holder_1_address"},
-    ("land_certificate", "holder_2"): {
-        "full_name": "holder_2_name", "birth_year": "holder_2_birth_year",
-        "id_number": "holder_2_id_number", "residence": "holder_2_address"},
-}
+from matching.persons import ROLE_FIELDS
+
+
+def role_columns(spec: dict[str, Any]) -> dict[str, str]:
+    """{Splink column: field key} of one role, from matching's role table (the same fields
+    our linker reads); "=female"/"=male" is a constant (the role implies the sex). A place
+    that is a Splink column of its own (place_of_birth, hometown) keeps its name; the first
+    other place is the residence."""
+    cols = {"full_name": spec["name"]}
+    for ours, theirs in (("dob", "dob"), ("year", "birth_year"), ("gender_key", "gender"),
+                         ("id", "id_number"), ("mother", "mother_name"),
+                         ("father", "father_name")):
+        if ours in spec:
+            cols[theirs] = spec[ours]
+    if "gender" in spec:
+        cols["gender"] = f"={spec['gender']}"
+    for place in spec.get("places", ()):
+        if place in RAW_COLUMNS:
+            cols[place] = place
+        else:
+            cols.setdefault("residence", place)
+    return cols
+
+
 RAW_COLUMNS = ("unique_id", "full_name", "dob", "birth_year", "gender", "id_number", "cmnd",
                "place_of_birth", "hometown", "residence", "mother_name", "father_name")
+ROLE_COLUMNS: dict[tuple[str, str], dict[str, str]] = {
+    (doc_type, role): role_columns(spec)
+    for doc_type, roles in ROLE_FIELDS.items() for role, spec in roles.items()}
 
 # The same cleaning for both tables (DuckDB SQL over RAW_COLUMNS).
 PREPARE_SQL = """
