@@ -4,7 +4,9 @@
 -- RATE requests/s whatever the latency (a connection's wait is until the next free slot,
 -- not a fixed gap after its response: that would lower the rate as latency grows). Only
 -- when every connection is busy do slots fall behind: then the server is saturated.
--- done() prints JSON for the script.
+-- done() prints JSON for the script. With SOHOA_BENCH_LOG set, every response appends
+-- "<sent unix ms> <latency ms> <status>" to that file (the send time travels in the
+-- X-Request-Id the server echoes back), for a per-second timeline of the tail.
 local ffi = require("ffi")
 ffi.cdef[[
 typedef struct { long tv_sec; long tv_usec; } sohoa_timeval;
@@ -19,10 +21,15 @@ local ids, key, gap_ms = {}, os.getenv("SOHOA_BENCH_KEY"), tonumber(os.getenv("S
 local next_slot = nil
 for line in io.lines(os.getenv("SOHOA_BENCH_IDS")) do ids[#ids + 1] = line end
 local counter = 0
+local log_path, log = os.getenv("SOHOA_BENCH_LOG"), nil
 
 function init(args)
   math.randomseed(os.time() + tonumber(tostring({}):match("0x(%x+)"), 16) % 100000)
   counter = math.random(#ids)
+  if log_path and log_path ~= "" then
+    log = io.open(log_path, "a")
+    log:setvbuf("line")
+  end
 end
 
 function delay()
@@ -36,7 +43,18 @@ end
 function request()
   counter = counter % #ids + 1
   return wrk.format("GET", "/v1/citizens/" .. ids[counter] .. "/records?limit=20",
-                    {["Authorization"] = "Bearer " .. key})
+                    {["Authorization"] = "Bearer " .. key,
+                     ["X-Request-Id"] = string.format("b%.3f", now_ms())})
+end
+
+if os.getenv("SOHOA_BENCH_LOG") and os.getenv("SOHOA_BENCH_LOG") ~= "" then
+  function response(status, headers, body)
+    local rid = headers["x-request-id"] or headers["X-Request-Id"] or ""
+    local sent = tonumber(rid:sub(2))
+    if sent and log then
+      log:write(string.format("%.3f %.3f %d\n", sent, now_ms() - sent, status))
+    end
+  end
 end
 
 function done(summary, latency, requests)

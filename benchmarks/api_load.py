@@ -15,9 +15,14 @@ holding N indexed records (default 1M), with the per-read audit insert included.
    --rate requests/s over --connections connections.
 4. Reports p50/p90/p99 latency, achieved requests/s, and audit rows added against 2xx
    responses (zero unaudited reads: rows ≥ responses; the difference is requests cut in
-   flight when wrk stops); CPU ms per request of the server and of PostgreSQL (all its
-   processes: an upper bound on a shared machine), and the PostgreSQL sessions opened
-   during the run (a steady pool opens none).
+   flight when wrk stops); CPU ms per request of the server, of PostgreSQL (all its
+   processes: an upper bound on a shared machine) and of wrk itself, and the PostgreSQL
+   sessions opened during the run (a steady pool opens none), and how wrk's connections sat
+   on the workers (sampled from /proc: one worker holding most of them is a tail).
+5. The tail over time: every response's send time and latency (benchmarks/api_load.lua
+   logs them to <workdir>/latency.log), summed up per second (p99, max, count over 50 ms)
+   next to what PostgreSQL did during the run (checkpoints, WAL written and flushed), so
+   a spike can be put next to its cause.
 Target (issue 7): p99 < 50 ms at 200 req/s on a 2-core machine.
 """
 
@@ -25,12 +30,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
+import resource
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -122,6 +130,88 @@ def pg_sessions() -> int:
     return int(row[0]) if row else 0
 
 
+def pg_activity() -> dict[str, int]:
+    """Cluster-wide counters that could stall a commit: checkpoints, buffers the backends
+    had to write themselves, WAL records/bytes and WAL flushes."""
+    with psycopg.connect(f"{PG}/{DB}") as conn:
+        bg = conn.execute("select checkpoints_timed + checkpoints_req, buffers_backend, "
+                          "buffers_backend_fsync from pg_stat_bgwriter").fetchone()
+        wal = conn.execute("select wal_records, wal_bytes, wal_write, wal_sync, "
+                           "wal_buffers_full from pg_stat_wal").fetchone()
+    assert bg is not None and wal is not None
+    names = ("checkpoints", "buffers_backend", "backend_fsyncs", "wal_records", "wal_bytes",
+             "wal_writes", "wal_syncs", "wal_buffers_full")
+    return {k: int(v) for k, v in zip(names, (*bg, *wal), strict=True)}
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(q / 100 * len(ordered)) - 1))]
+
+
+def timeline(log: Path, slow_ms: float = 50.0) -> list[dict[str, float]]:
+    """Per second of the run (by send time): responses, p50, p99, max, and how many took
+    longer than `slow_ms`."""
+    by_second: dict[int, list[float]] = {}
+    for line in log.read_text().splitlines():
+        sent, ms, _status = line.split()
+        by_second.setdefault(int(float(sent) // 1000), []).append(float(ms))
+    if not by_second:
+        return []
+    start = min(by_second)
+    return [{"s": sec - start, "n": len(v), "p50": round(percentile(v, 50), 1),
+             "p99": round(percentile(v, 99), 1), "max": round(max(v), 1),
+             "slow": sum(1 for x in v if x > slow_ms)}
+            for sec, v in sorted(by_second.items())]
+
+
+class ConnectionSplit(threading.Thread):
+    """Samples, every 0.5 s, how wrk's keep-alive connections sit on the server's worker
+    processes (from /proc: no child process, so wrk's CPU figure stays wrk's): a worker
+    holding most of them is the tail (see service.keepalive)."""
+
+    def __init__(self, port: int, pgid: int) -> None:
+        super().__init__(daemon=True)
+        self.port, self.pgid = port, pgid
+        self.samples: list[tuple[float, list[int]]] = []
+        self.stop = threading.Event()
+
+    def sample(self) -> list[int]:
+        established = set()
+        for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+            for line in Path(table).read_text().splitlines()[1:]:
+                f = line.split()
+                if f[3] == "01" and int(f[1].rsplit(":", 1)[1], 16) == self.port:
+                    established.add(f[9])
+        counts = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                text = stat.read_text()
+                if int(text[text.rindex(")") + 2:].split()[2]) != self.pgid:
+                    continue
+                links = [os.readlink(fd) for fd in (stat.parent / "fd").iterdir()]
+            except (OSError, ValueError):
+                continue
+            n = sum(1 for x in links if x.startswith("socket:[") and x[8:-1] in established)
+            if n:
+                counts.append(n)
+        return sorted(counts, reverse=True)
+
+    def run(self) -> None:
+        t0 = time.monotonic()
+        while not self.stop.wait(0.5):
+            self.samples.append((round(time.monotonic() - t0, 1), self.sample()))
+
+    def summary(self) -> dict[str, object]:
+        """The first samples ("seconds: connections per worker") and the busiest worker's
+        share of the connections over the run (median and 90th percentile of samples)."""
+        shares = [s[1][0] / sum(s[1]) for s in self.samples if s[1]]
+        return {"first_samples": [f"{t}s: {'/'.join(map(str, c)) or '-'}"
+                                  for t, c in self.samples[:4]],
+                "busiest_worker_share_p50": round(percentile(shares, 50), 2) if shares else None,
+                "busiest_worker_share_p90": round(percentile(shares, 90), 2) if shares else None}
+
+
 def run_wrk(args: argparse.Namespace, url: str, env: dict[str, str], seconds: int) -> dict:
     cmd = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{seconds}s",
            "--timeout", "5s", "-s", str(Path(__file__).with_name("api_load.lua")), url]
@@ -174,22 +264,34 @@ def main() -> int:
                                str(args.workers)], env=senv, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(200):
+        deadline = time.monotonic() + 120  # workers import, then open their pools
+        while True:
             try:
                 urllib.request.urlopen(f"{base}/v1/health", timeout=1).read()
                 break
             except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise SystemExit("the server did not come up") from None
                 time.sleep(0.1)
         wenv = {**os.environ, "SOHOA_BENCH_KEY": key, "SOHOA_BENCH_IDS": str(ids_file),
                 "SOHOA_BENCH_GAP_MS": str(args.threads * 1000.0 / args.rate)}
         run_wrk(args, base, wenv, 5)  # warm-up: connections, caches, JIT of plans
-        before, sessions0 = audit_rows(), pg_sessions()
+        log = args.workdir / "latency.log"
+        log.unlink(missing_ok=True)
+        before, sessions0, pg0 = audit_rows(), pg_sessions(), pg_activity()
         cpu0 = cpu_seconds(server.pid)
-        res = run_wrk(args, base, wenv, args.duration)
+        wrk0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        split = ConnectionSplit(port, server.pid)
+        split.start()
+        res = run_wrk(args, base, {**wenv, "SOHOA_BENCH_LOG": str(log)}, args.duration)
+        split.stop.set()
+        split.join()
+        wrk1 = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu1 = cpu_seconds(server.pid)
+        pg1 = pg_activity()
         time.sleep(0.5)
         added = audit_rows() - before
-        new_sessions = pg_sessions() - sessions0 - 2  # minus this script's own two
+        new_sessions = pg_sessions() - sessions0 - 4  # minus this script's own four
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -205,10 +307,22 @@ def main() -> int:
         "audit_rows_added": added, "unaudited_reads": max(0, ok - added),
         "server_cpu_ms_per_request": round((cpu1[0] - cpu0[0]) * 1000 / res["requests"], 2),
         "postgres_cpu_ms_per_request": round((cpu1[1] - cpu0[1]) * 1000 / res["requests"], 2),
+        "wrk_cpu_ms_per_request": round(
+            (wrk1.ru_utime + wrk1.ru_stime - wrk0.ru_utime - wrk0.ru_stime) * 1000
+            / res["requests"], 2),
         "new_db_sessions": new_sessions,
+        "connections_per_worker": split.summary(),
+        "postgres_during_run": {k: pg1[k] - pg0[k] for k in pg0},
         "load_average": os.getloadavg()[0],
     }
+    seconds_ = timeline(log)
+    slow = [s for s in seconds_ if s["p99"] >= 50 or s["slow"]]
+    summary["seconds_with_a_response_over_50ms"] = len(slow)
     print(json.dumps(summary, indent=2))
+    print("seconds with a response over 50 ms (s = second of the run by send time):")
+    for s in slow:
+        print("  " + json.dumps(s))
+    (args.workdir / "timeline.json").write_text(json.dumps(seconds_))
     print("lookup plan (one citizen):\n" + explain(ids[0]))
     (args.workdir / "result.json").write_text(json.dumps(summary, indent=2))
     return 0 if summary["unaudited_reads"] == 0 and res["non2xx"] == 0 else 1

@@ -21,6 +21,8 @@ from pipeline import __version__
 from pipeline.config import Settings, get_settings
 from service import problems
 from service.context import ServiceContext
+from service.keepalive import ConnectionRecycler
+from service.records import warm_session
 from service.routers import citizens, health, records, search
 
 API_PREFIX = "/v1"
@@ -75,11 +77,16 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
 
 def app_from_env() -> FastAPI:
     """Factory for `uvicorn --factory` worker processes: `sohoa serve` sets
-    SOHOA_SERVE_WORKERS so each worker takes its share of every client's rate limit."""
+    SOHOA_SERVE_WORKERS so each worker takes its share of every client's rate limit. A
+    worker opens its database pool before serving, and with several workers recycles
+    keep-alive connections so they stay spread over the workers (docs/api-latency.md)."""
     import os
 
     workers = max(1, int(os.environ.get("SOHOA_SERVE_WORKERS", "1")))
     app = create_app(get_settings(), rate_share=1.0 / workers)
+    if workers > 1:  # keep connections spread over the workers (service.keepalive)
+        app.add_middleware(ConnectionRecycler)
+    app.state.service.db.fill_pool(warm_session)  # no session opened under load
     freeze_startup_heap()
     return app
 

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Table, func, insert, or_, select
 
 from pipeline.index.views import utc_aware
 from service.auth import Client
-from service.db import ServiceDB
+from service.db import ServiceDB, execute_last
 from service.tables import AuditRow
 
 AUDIT: Table = AuditRow.__table__  # type: ignore[assignment]
@@ -42,9 +42,10 @@ class AuditEntry:
 def write_audit(conn: Connection, client: Client, request_id: str, action: str, *,
                 citizen_id: str | None, citizens: Iterable[str], record_ids: list[str],
                 fields: Iterable[str]) -> None:
-    """Append one audit row in the caller's transaction (must be the read's transaction)."""
+    """Append one audit row as the last statement of the caller's transaction (must be the
+    read's transaction); on PostgreSQL the transaction is committed with it."""
     people = sorted({c for c in citizens if c} | ({citizen_id} if citizen_id else set()))
-    conn.execute(_INSERT, {
+    execute_last(conn, _INSERT, {
         "at": datetime.now(UTC), "request_id": request_id, "client": client.name,
         "key_id": client.key_id, "purpose": client.purpose, "action": action,
         "citizen_id": citizen_id, "citizens": f" {' '.join(people)} " if people else "",

@@ -10,13 +10,16 @@ UPDATE or DELETE.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from typing import Any, TypeVar
 
+import psycopg
+from psycopg.rows import namedtuple_row
 from sqlalchemy import Connection, Engine, MetaData, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.sql import ClauseElement
 
 from pipeline.errors import StorageError
 from pipeline.index.engine import make_engine, normalise_url, write_engine
@@ -58,11 +61,12 @@ class ServiceDB:
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
-        """One write-capable transaction; database errors become StorageError (503)."""
+        """One write-capable transaction; database errors become StorageError (503)
+        (also those of the pipelined statements below, which run on the driver itself)."""
         try:
             with self.writer.begin() as conn:
-                yield conn
-        except SQLAlchemyError as exc:
+                yield conn  # a session psycopg found dead fails its reset on return and is dropped
+        except (SQLAlchemyError, psycopg.Error) as exc:
             cause = getattr(exc, "orig", None) or exc
             raise StorageError(f"database: {type(cause).__name__}: {cause}",
                                hint="check SOHOA_DATABASE_URL and that the database is up"
@@ -89,8 +93,67 @@ class ServiceDB:
                     conn.exec_driver_sql(stmt)
         self.run(create)
 
+    def fill_pool(self, warm: Callable[[Connection], None]) -> int:
+        """PostgreSQL: open every pooled session now and run `warm` on each (to load the
+        catalogue entries the hot path needs), instead of on first use under load: a
+        session opened mid-run costs a backend start and a cold catalogue, and load runs
+        opened up to 16 of them while measured. Returns the sessions opened."""
+        if self.dialect != "postgresql":
+            return 0
+        with ExitStack() as held:  # all at once, so the pool cannot hand one out twice
+            conns = [held.enter_context(self.engine.connect()) for _ in range(POOL_SIZE)]
+            for conn in conns:
+                warm(conn)
+                conn.rollback()
+        return len(conns)
+
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+# The hot path's statements on PostgreSQL, compiled once: SQL text and fixed parameters.
+_COMPILED: dict[tuple[int, tuple[str, ...]], tuple[ClauseElement, str, dict[str, Any]]] = {}
+
+
+def _compiled(conn: Connection, stmt: ClauseElement,
+              keys: Iterable[str] = ()) -> tuple[str, dict[str, Any]]:
+    """SQL text for the connection's dialect and the values bound in the statement itself
+    (e.g. `literal(...)`); `keys`: the columns an INSERT is given."""
+    columns = tuple(sorted(keys))
+    hit = _COMPILED.get((id(stmt), columns))
+    if hit is None or hit[0] is not stmt:  # (an id can be reused by a new statement)
+        c = stmt.compile(dialect=conn.dialect, column_keys=list(columns) or None)
+        fixed = {k: v for k, v in c.params.items() if v is not None}
+        hit = _COMPILED[(id(stmt), columns)] = (stmt, str(c), fixed)
+    return hit[1], hit[2]
+
+
+def select_rows(conn: Connection, stmt: ClauseElement, params: dict[str, Any]) -> list[Any]:
+    """The rows of `stmt` in `conn`'s transaction. On PostgreSQL the transaction's BEGIN
+    and the query go in one round trip (psycopg pipeline) instead of two; rows have the
+    selected columns as attributes, as SQLAlchemy's do."""
+    if conn.dialect.name != "postgresql":
+        return list(conn.execute(stmt, params).all())
+    sql, fixed = _compiled(conn, stmt)
+    raw: psycopg.Connection = conn.connection.driver_connection  # type: ignore[assignment]
+    with raw.pipeline(), raw.cursor(row_factory=namedtuple_row) as cur:
+        cur.execute(sql, {**fixed, **params})
+        return cur.fetchall()
+
+
+def execute_last(conn: Connection, stmt: ClauseElement, params: dict[str, Any]) -> None:
+    """Execute `stmt` as the last statement of `conn`'s transaction. On PostgreSQL it is
+    sent together with the COMMIT (one round trip, psycopg pipeline) and returns once the
+    commit is durable; the caller's `transaction()` then finds nothing left to commit.
+    Elsewhere the transaction commits as usual when its block ends."""
+    if conn.dialect.name != "postgresql":
+        conn.execute(stmt, params)
+        return
+    sql, fixed = _compiled(conn, stmt, params)
+    raw: psycopg.Connection = conn.connection.driver_connection  # type: ignore[assignment]
+    with raw.pipeline():
+        raw.execute(sql, {**fixed, **params})
+        raw.commit()
 
 
 def grant_app_role(conn: Connection, role: str = APP_ROLE) -> str:

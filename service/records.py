@@ -25,9 +25,10 @@ from pipeline.errors import NotFound
 from pipeline.index.index import DOCS, PERSONS
 from pipeline.models import MatchState
 from pipeline.storage import keys
-from service.audit import write_audit
+from service.audit import AUDIT, write_audit
 from service.auth import Client
 from service.context import ServiceContext
+from service.db import select_rows
 from service.errors import BadRequest, Conflict, Forbidden
 from service.schemas import dump_record, record_model
 
@@ -108,7 +109,14 @@ def _links(conn: Connection, citizen_id: str, *, record_id: str | None = None,
                        tuple(statuses(client)) if client else None,
                        _coverage(client) if client else None)
     params = {"cid": citizen_id, "rid": record_id, "after": after, "lim": max_rows}
-    return list(conn.execute(stmt, {k: v for k, v in params.items() if v is not None}).all())
+    return select_rows(conn, stmt, {k: v for k, v in params.items() if v is not None})
+
+
+def warm_session(conn: Connection) -> None:
+    """Load a new session's catalogue entries for the lookup's tables and indexes (a link
+    query for no citizen) and for the audit log; writes nothing."""
+    _links(conn, "", max_rows=1)
+    conn.execute(select(AUDIT.c.id).where(AUDIT.c.id < 0).limit(1)).all()
 
 
 def load(svc: ServiceContext, record_id: str) -> dict[str, Any]:

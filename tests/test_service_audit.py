@@ -145,3 +145,51 @@ def test_clients_cli(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Non
     listed = json.loads(res.stdout)
     assert listed[0]["name"] == "ho-khau" and listed[0]["revoked_at"]
     assert "key_hash" not in res.stdout and key not in res.stdout
+
+
+def test_a_read_whose_audit_row_fails_answers_503_and_the_next_read_works(env: Env) -> None:
+    """The audit INSERT is the read transaction's last statement (on PostgreSQL sent with
+    the COMMIT in one round trip): when it fails no data goes out, and the pooled
+    connections are fine for the next read."""
+    path, who = f"/v1/citizens/{A}/records", "purpose:residence-registration"
+    owner = create_engine(env.owner_url)
+    if env.backend == "postgres":
+        block = f"REVOKE INSERT ON audit_log FROM {APP_ROLE}"
+        unblock = f"GRANT INSERT ON audit_log TO {APP_ROLE}"
+    else:
+        block = ("CREATE TRIGGER audit_log_blocked BEFORE INSERT ON audit_log "
+                 "BEGIN SELECT RAISE(ABORT, 'blocked'); END")
+        unblock = "DROP TRIGGER audit_log_blocked"
+    with owner.begin() as conn:
+        conn.execute(text(block))
+    try:
+        for _ in range(3):
+            r = env.get(path, who)
+            assert r.status_code == 503 and "items" not in r.text
+    finally:
+        with owner.begin() as conn:
+            conn.execute(text(unblock))
+        owner.dispose()
+    for _ in range(20):  # more reads than pooled connections
+        r = env.get(path, who)
+        assert r.status_code == 200 and r.json()["items"]
+
+
+def test_reads_recover_after_the_database_drops_the_sessions(env: Env) -> None:
+    """A session killed under the pool (database restart, failover) fails its read with 503
+    once and is dropped from the pool, also when the statement ran on the driver directly
+    (the pipelined lookup and audit insert)."""
+    if env.backend != "postgres":
+        pytest.skip("PostgreSQL sessions")
+    path, who = f"/v1/citizens/{A}/records", "purpose:residence-registration"
+    assert env.get(path, who).status_code == 200
+    owner = create_engine(env.owner_url)
+    with owner.begin() as conn:
+        killed = conn.execute(text("select count(pg_terminate_backend(pid)) from "
+                                   "pg_stat_activity where usename = :role"),
+                              {"role": APP_ROLE}).scalar()
+    owner.dispose()
+    assert killed and killed >= 1
+    codes = [env.get(path, who).status_code for _ in range(40)]
+    assert set(codes) <= {200, 503} and codes.count(503) <= killed
+    assert codes[-20:] == [200] * 20
