@@ -12,7 +12,7 @@ import hashlib
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,6 +32,7 @@ from pipeline.index import Index
 from pipeline.models import BatchItem, BatchSummary, Outcome, Record
 from pipeline.sources import InputRef, list_inputs
 from pipeline.storage import keys, open_store
+from pipeline.workers import DocumentPool, prestart, process_count
 
 log = logging.getLogger(__name__)
 
@@ -238,6 +239,32 @@ def start_warm_up() -> threading.Thread:
     return thread
 
 
+def process_all(docs: list[Received], ctx: Context, records: dict[str, Record]
+                ) -> Iterator[BatchItem]:
+    """Process every document, yielding its item as it is done, its record left in
+    `records`. In worker processes (`pipeline.workers`) when there are several documents
+    (extraction is Python work: in threads it would hold one core); otherwise in threads
+    here, every page's OCR through `ctx.page_pool` (at most `ocr_workers` Tesseracts at
+    once), one more document thread than that keeping rendering and extraction overlapped."""
+    processes = process_count(ctx.settings, len(docs))
+    if processes == 0:
+        with ThreadPoolExecutor(max_workers=ctx.settings.ocr_workers + 1,
+                                thread_name_prefix="doc") as doc_pool:
+            yield from doc_pool.map(lambda rx: process_one(rx, ctx, records), docs)
+        return
+
+    def died(rx: Received, reason: str) -> BatchItem:
+        ctx.index.mark_failed(rx.sha256, rx.ref.relpath, "process", reason)
+        return BatchItem(filename=rx.ref.relpath, sha256=rx.sha256, outcome=Outcome.failed,
+                         stage="process", reason=reason)
+
+    with DocumentPool(ctx.settings, processes, link=ctx.linker is not None) as pool:
+        for item, record in pool.map(process_one, docs, died):
+            if record is not None:
+                records[record.source.sha256] = record
+            yield item
+
+
 def run_batch(source: str, out_dir: Path | None, settings: Settings, *,
               registry: Path | None = None, reprocess: bool = False,
               on_planned: Callable[[int, int], None] | None = None,
@@ -245,14 +272,17 @@ def run_batch(source: str, out_dir: Path | None, settings: Settings, *,
     """Run a whole batch without any orchestration server. `on_planned(inputs, to_process)`
     and `on_item(item)` report progress."""
     start = time.perf_counter()
-    start_warm_up()
+    refs = list_inputs(source, settings)
+    if process_count(settings, len(refs)):
+        prestart()  # the workers' forkserver loads the pipeline while the inputs are received
+    else:
+        start_warm_up()
     workers = settings.ocr_workers
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ocr") as page_pool:
         ctx = open_context(settings, page_pool=page_pool)
         ctx.linker = open_linker(ctx, registry)
         batch_id = new_batch_id(source)
         summary = BatchSummary(batch_id=batch_id, source=source, started_at=now_iso())
-        refs = list_inputs(source, settings)
         ctx.index.start_batch(source, batch_id)
         plan = plan_batch(receive_all(refs, ctx, workers), refs, ctx.index,
                           batch_id=batch_id, reprocess=reprocess)
@@ -260,13 +290,9 @@ def run_batch(source: str, out_dir: Path | None, settings: Settings, *,
             on_planned(len(refs), len(plan.to_process))
         results: dict[str, BatchItem] = {}
         records: dict[str, Record] = {}
-        # every page's OCR goes through page_pool (at most `workers` Tesseracts at once);
-        # one more document thread than that keeps rendering and extraction overlapped
-        with ThreadPoolExecutor(max_workers=workers + 1, thread_name_prefix="doc") as doc_pool:
-            for item in doc_pool.map(lambda rx: process_one(rx, ctx, records),
-                                     plan.to_process):
-                results[item.sha256 or ""] = item
-                if on_item:
-                    on_item(item)
+        for item in process_all(plan.to_process, ctx, records):
+            results[item.sha256 or ""] = item
+            if on_item:
+                on_item(item)
         summary.seconds = round(time.perf_counter() - start, 3)
         return finish(plan, results, ctx, out_dir, summary, records)

@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     tesseract_lang: str = "vie"
     tesseract_psm: int = 6
     ocr_workers: int = Field(default_factory=_default_workers)
+    document_processes: int | None = Field(
+        default=None, description="worker processes a batch runs its documents in (default "
+        "ocr_workers + 1); 0: in threads of the calling process (pipeline.workers)")
     max_page_pixels: int = 120_000_000  # ~A3 at 600 DPI; larger is a decompression bomb
     max_pages: int = 200
     max_file_bytes: int = 512 * 1024 * 1024

@@ -31,6 +31,7 @@ from pipeline.errors import MissingDependencyError, OcrError
 from pipeline.models import PageText, Word
 from pipeline.pages import RenderedPage, read_page_image
 from pipeline.pdf_pages import write_pnm
+from pipeline.tesseract_gate import tesseract_slot
 from pipeline.textnorm import clean
 
 INSTALL_HINT = "install it: apt-get install tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd"
@@ -46,10 +47,11 @@ def tesseract_data(image: np.ndarray | str, settings: Settings, page: int, *,
     """Tesseract's words as `image_to_data` gives them (page segmentation `psm`, else the
     configured one); Tesseract errors become the pipeline's."""
     try:
-        return pytesseract.image_to_data(
-            image, lang=settings.tesseract_lang,
-            config=f"--psm {psm if psm is not None else settings.tesseract_psm}",
-            output_type=pytesseract.Output.DICT)
+        with tesseract_slot():
+            return pytesseract.image_to_data(
+                image, lang=settings.tesseract_lang,
+                config=f"--psm {psm if psm is not None else settings.tesseract_psm}",
+                output_type=pytesseract.Output.DICT)
     except pytesseract.TesseractNotFoundError as e:
         raise MissingDependencyError("tesseract is not installed or not on PATH",
                                      stage="ocr", hint=INSTALL_HINT) from e

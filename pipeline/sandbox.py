@@ -111,6 +111,16 @@ class _WarmChild:
         _stop(self.proc, self.errfile)
 
 
+_POOLS: list[WarmPool] = []
+
+
+def close_all() -> None:
+    """Stop every idle warm child of this process (also run at exit; a multiprocessing
+    worker, which skips atexit, calls it from a finaliser)."""
+    for pool in list(_POOLS):
+        pool.close()
+
+
 class WarmPool:
     """Reusable sandbox children for one module (see the module docstring)."""
 
@@ -118,6 +128,7 @@ class WarmPool:
         self.module = module
         self._idle: dict[int, list[_WarmChild]] = {}
         self._lock = threading.Lock()
+        _POOLS.append(self)
         atexit.register(self.close)
 
     def run(self, job: dict[str, Any], *, memory_mb: int, timeout_s: float, filename: str,

@@ -139,7 +139,8 @@ def test_a_crash_midway_is_resumed_without_duplicates(settings: Settings, tmp_pa
         return real(rx, ctx)
 
     monkeypatch.setattr(batch, "process_original", crash_on_jpeg)
-    first = run_batch(str(inputs), tmp_path / "out", settings)
+    in_process = settings.model_copy(update={"document_processes": 0})  # the patch applies here
+    first = run_batch(str(inputs), tmp_path / "out", in_process)
     failed = [it for it in first.items if it.outcome == Outcome.failed]
     assert [Path(it.filename).name for it in failed] == ["birth_0002.jpg"]
     assert failed[0].stage == "process" and "worker killed" in failed[0].reason
@@ -148,6 +149,61 @@ def test_a_crash_midway_is_resumed_without_duplicates(settings: Settings, tmp_pa
     outcomes = {Path(it.filename).name: it.outcome for it in second.items}
     assert outcomes == {"birth_0002.jpg": Outcome.processed, "birth_0003.pdf": Outcome.unchanged}
     assert documents_in_index(settings) == 2
+
+
+def test_a_worker_process_that_dies_fails_only_its_document(settings: Settings,
+                                                            tmp_path: Path) -> None:
+    """Documents run in worker processes; one that kills its worker (a native crash, the OOM
+    killer) is marked failed, the others are processed, and a rerun retries only it."""
+    from dying_worker import die_on_named
+    from pipeline.batch import open_context, plan_batch, receive_all
+    from pipeline.models import BatchItem
+    from pipeline.sources import list_inputs
+    from pipeline.workers import DocumentPool
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    pdf = bundled_corpus() / GOOD[1]
+    for name in ("a.pdf", "b.pdf", "dies.pdf", "c.pdf"):
+        data = pdf.read_bytes() + name.encode()  # other bytes: no duplicates
+        (inputs / name).write_bytes(data)
+    ctx = open_context(settings)
+    refs = list_inputs(str(inputs), settings)
+    plan = plan_batch(receive_all(refs, ctx, 2), refs, ctx.index, batch_id="b-test")
+
+    def died(rx, reason: str) -> BatchItem:
+        return BatchItem(filename=rx.ref.relpath, sha256=rx.sha256, outcome=Outcome.failed,
+                         stage="process", reason=reason)
+
+    with DocumentPool(settings, 2) as pool:
+        results = {item.filename: (item, record)
+                   for item, record in pool.map(die_on_named, plan.to_process, died)}
+    assert sorted(results) == ["a.pdf", "b.pdf", "c.pdf", "dies.pdf"]
+    item, record = results["dies.pdf"]
+    assert item.outcome == Outcome.failed and record is None and "died" in item.reason
+    for name in ("a.pdf", "b.pdf", "c.pdf"):
+        item, record = results[name]
+        assert item.outcome == Outcome.processed, item
+        assert record is not None and record.doc_type.value == "birth_certificate"
+
+
+def test_documents_in_worker_processes_match_in_process(settings: Settings,
+                                                        tmp_path: Path) -> None:
+    """The same batch gives the same records in worker processes as in this process."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for name in GOOD:
+        shutil.copy(bundled_corpus() / name, inputs / name)
+    pooled = run_batch(str(inputs), tmp_path / "out-p", settings.model_copy(
+        update={"data_dir": tmp_path / "data-p", "document_processes": 2}))
+    local = run_batch(str(inputs), tmp_path / "out-l", settings.model_copy(
+        update={"data_dir": tmp_path / "data-l", "document_processes": 0}))
+    assert pooled.counts == local.counts
+    for name in GOOD:
+        stem = Path(name).stem
+        a = Record.from_json((tmp_path / "out-p" / f"{stem}.json").read_text())
+        b = Record.from_json((tmp_path / "out-l" / f"{stem}.json").read_text())
+        assert a.fields == b.fields and a.status == b.status, name
 
 
 def test_reprocessing_reuses_the_stored_page_reading(settings: Settings, tmp_path: Path,
