@@ -155,3 +155,24 @@ def test_ocr_reads_an_unevenly_lit_page_after_flattening(settings: Settings) -> 
     tails = ["NAM", "phúc", "LỢI", "1990", "Nội", "Giang", "Nam"]
     assert sum(t in read for t in tails) >= 6
     assert sum(t in read for t in tails) > sum(t in raw for t in tails)
+
+
+def test_remove_dot_leaders_erases_widely_spaced_dots_keeps_tone_marks() -> None:
+    # a value written on a leader line of dots 2.5 mm apart (a monospaced form's pitch, too
+    # wide for remove_form_lines' closing); the value's nặng dots sit on the leader's level
+    font = ImageFont.truetype(FONT, 44)
+    text = Image.new("L", (1700, 300), 255)
+    ImageDraw.Draw(text).text((120, 100), "Lạc Việt Lộc", font=font, fill=0)
+    bottom = 100 + font.getbbox("Lạc Việt Lộc")[3]  # the bottom of the nặng dots
+    dots = Image.new("L", (1700, 300), 255)
+    for x in range(120, 1600, 30):  # 30 px = 2.5 mm at 300 DPI
+        ImageDraw.Draw(dots).ellipse((x, bottom - 5, x + 5, bottom), fill=0)
+    written = np.minimum(np.asarray(text), np.asarray(dots))
+    out = cleaning.remove_dot_leaders(written, dpi=300)
+    value_ink = np.asarray(text) < 128
+    assert (out[value_ink] < 128).all()  # the value, tone marks and all, kept
+    right = font.getbbox("Lạc Việt Lộc")[2] + 120 + 40
+    assert (out[:, right:] < 128).sum() == 0  # the leader after the value gone
+    # and nothing on an ordinary page of text is taken for a leader
+    page = cleaning.to_grey(np.asarray(text_page()))
+    assert np.array_equal(cleaning.remove_dot_leaders(page, dpi=300), page)
