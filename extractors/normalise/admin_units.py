@@ -115,6 +115,8 @@ def _dataset() -> str | None:
 PROVINCE_TYPES = ("Thành phố", "Tỉnh")
 DISTRICT_TYPES = ("Thành phố", "Thị xã", "Quận", "Huyện")
 WARD_TYPES = ("Thị trấn", "Phường", "Xã", "Đặc khu")
+FOLDED_TYPE_WORDS = frozenset(fold(t) for t in (*PROVINCE_TYPES, *DISTRICT_TYPES, *WARD_TYPES))
+TYPE_SLIP = 75.0  # rapidfuzz ratio a printed type word needs to be read as a type word
 
 
 def dataset_rows(*queries: str) -> list[list[tuple]]:

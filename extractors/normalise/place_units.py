@@ -23,18 +23,18 @@ from itertools import pairwise
 from rapidfuzz import fuzz
 
 from extractors.normalise.admin_units import (
+    FOLDED_TYPE_WORDS,
     NUMBERED_PART,
+    TYPE_SLIP,
     PartMatch,
     UnitMatch,
     province_units,
     resolve_place,
 )
 from extractors.normalise.digits import repair_digit_runs
+from extractors.normalise.place_anchors import anchored_chain
 from pipeline.textnorm import fold
 
-_TYPE_WORDS = frozenset(fold(t) for t in ("Tỉnh", "Thành phố", "Quận", "Huyện", "Thị xã",
-                                              "Phường", "Xã", "Thị trấn", "Đặc khu"))
-TYPE_SLIP = 75.0  # rapidfuzz ratio a printed type word needs against the unit's type
 _LOST_COMMA = re.compile(r"(?<=\w)(?<!Thị)(?<!THỊ)\s+(?=(?:Huyện|Quận|Tỉnh|Thành phố|Thị xã|"
                          r"Phường|Xã|Thị trấn)\s+\S)")
 NUMBERED_WORDS = ("Số", "Tổ", "Thôn", "Ấp", "Xóm", "Khu", "Bản", "Buôn", "Làng", "Đội",
@@ -88,7 +88,7 @@ def _type_word_fits(part: PartMatch) -> bool:
         return True
     name = part.unit.name
     head = part.text[:-len(name)].strip() if part.text.endswith(" " + name) else None
-    return bool(head) and len(head.split()) <= 2 and fold(head) not in _TYPE_WORDS
+    return bool(head) and len(head.split()) <= 2 and fold(head) not in FOLDED_TYPE_WORDS
 
 
 def snap_units(text: str) -> tuple[str, bool]:
@@ -101,6 +101,12 @@ def snap_units(text: str) -> tuple[str, bool]:
             if found is not None:
                 mended, m = fixed_text, found
                 break
+    if m is None or m.level != "ward" or not m.exact:
+        anchored = anchored_chain(mended)
+        if anchored is not None:
+            found = resolve_place(anchored)
+            if found is None or (found.level == "ward" and found.exact):
+                mended, m = anchored, found
     if m is None:
         return mended, mended != text
     rest = [mend_rest_part(p, i == 0) for i, p in enumerate(m.rest)]
@@ -182,7 +188,7 @@ def _garbled_ward_type(text: str) -> tuple[str, UnitMatch | None]:
                 break
             name = " ".join(words[drop:])
             if (not name[:1].isupper() or any(not w.isalpha() for w in words[drop:])
-                    or fold(" ".join(words[:drop])) in _TYPE_WORDS):
+                    or fold(" ".join(words[:drop])) in FOLDED_TYPE_WORDS):
                 continue  # a real type word printed is not garbled: the unit is another
             for ward_type in WARD_TYPES:
                 candidate = ", ".join([*parts[:i], f"{ward_type} {name}", *parts[i + 1:]])
