@@ -6,8 +6,9 @@ Why it is strong evidence: for a wrong reading to agree, OCR would have to turn 
 value into exactly the registry's value for the very citizen the link chose - and links are
 made only at ≥ 0.999 match probability with a clear lead. Why only exact equality: a reading
 that merely resembles the registry (a tone mark off, a dropped middle name) may be the
-document's own spelling or an OCR error, and stays with the reviewer. The registry is never
-written into the record: a confirmed field keeps its own reading and gains only confidence.
+document's own spelling or an OCR error, and stays with the reviewer. A confirmed field keeps
+its own reading and gains only confidence; a reading that differs from the registry only by
+OCR slips takes the registry's value as a suggestion and stays flagged (below).
 """
 
 from __future__ import annotations
@@ -67,3 +68,89 @@ def registry_confirmed(record: Any, linker: Any) -> set[str]:
     citizens = linker.rows(sorted(set(links.values())))  # kept from linking, else read
     values = {k: f.value for k, f in record.fields.items()}
     return agreeing_fields(record.doc_type.value, values, citizens, links)
+
+
+# --- Registry suggestions ---------------------------------------------------------------
+# A reading that differs from the linked citizen's registry value only the way OCR errs (a
+# digit or two of an ID or a date, the marks of a name) is almost surely that value misread:
+# the link was made on the person's other evidence at >= 0.999 with a clear lead. The field
+# takes the registry's value but stays with a reviewer (`registry_suggested`): the record
+# says what the registry suggests, a person decides. A difference OCR does not make (another
+# name, a tone placement variant, a date years apart) is left as read.
+MAX_DIGIT_SLIPS = 2
+
+
+def _digit_slips(read: str, registry: str) -> int | None:
+    """Positions where two equally long digit strings differ (None: not comparable)."""
+    if len(read) != len(registry) or not read.isdigit() or not registry.isdigit():
+        return None
+    return sum(a != b for a, b in zip(read, registry))
+
+
+def _near_id(read: Any, row: Mapping[str, Any]) -> str | None:
+    if not isinstance(read, str) or not read.isdigit():
+        return None
+    fits = {n for n in (row.get("citizen_id"), row.get("cmnd"))
+            if isinstance(n, str) and (s := _digit_slips(read, n)) is not None
+            and 0 < s <= MAX_DIGIT_SLIPS}
+    return next(iter(fits)) if len(fits) == 1 else None
+
+
+def _near_date(read: Any, registry: Any) -> str | None:
+    if not isinstance(read, str) or not isinstance(registry, str) or len(read) != 10:
+        return None
+    slips = _digit_slips(read.replace("-", ""), registry.replace("-", ""))
+    return registry if slips is not None and 0 < slips <= MAX_DIGIT_SLIPS else None
+
+
+def _near_year(read: Any, dob: Any) -> int | None:
+    if read is None or not isinstance(dob, str) or len(dob) < 4:
+        return None
+    slips = _digit_slips(str(read), dob[:4])
+    return int(dob[:4]) if slips == 1 else None
+
+
+def _near_name(read: Any, registry: Any) -> str | None:
+    """Same syllables with other marks ('Nguyễn Đức Viêt' / 'Nguyễn Đức Việt'); not a tone
+    placement variant ('Thuỷ' / 'Thủy': both are the printed name's spelling)."""
+    from extractors.normalise.admin_units import spelling_key
+    from pipeline.textnorm import fold
+
+    if not isinstance(read, str) or not isinstance(registry, str):
+        return None
+    a, b = read.split(), registry.split()
+    if len(a) != len(b) or [fold(w) for w in a] != [fold(w) for w in b]:
+        return None
+    return registry if spelling_key(read.lower()) != spelling_key(registry.lower()) else None
+
+
+def suggested_fields(doc_type: str, values: Mapping[str, Any],
+                     citizens: Mapping[str, Mapping[str, Any]],
+                     links: Mapping[str, str]) -> dict[str, Any]:
+    """Field key -> the linked citizen's registry value, for readings that differ from it
+    only by OCR slips (see above)."""
+    out: dict[str, Any] = {}
+    for role, spec in ROLE_FIELDS.get(doc_type, {}).items():
+        row = citizens.get(links.get(role, ""))
+        if row is None:
+            continue
+        found = {spec["name"]: _near_name(values.get(spec["name"]), row.get("full_name"))}
+        if "dob" in spec:
+            found[spec["dob"]] = _near_date(values.get(spec["dob"]), row.get("date_of_birth"))
+        if "year" in spec:
+            found[spec["year"]] = _near_year(values.get(spec["year"]), row.get("date_of_birth"))
+        if "id" in spec:
+            found[spec["id"]] = _near_id(values.get(spec["id"]), row)
+        out.update({k: v for k, v in found.items() if v is not None})
+    return out
+
+
+def registry_suggestions(record: Any, linker: Any) -> dict[str, Any]:
+    """`suggested_fields` for a record with persons linked."""
+    links = {p.role: p.citizen_id for p in record.persons
+             if p.match.value == "linked" and p.citizen_id}
+    if not links:
+        return {}
+    citizens = linker.rows(sorted(set(links.values())))
+    values = {k: f.value for k, f in record.fields.items()}
+    return suggested_fields(record.doc_type.value, values, citizens, links)

@@ -130,11 +130,16 @@ def link_persons(record: Record, linker: Any) -> None:
     record.status = review_status(record.fields, record.persons, record.issues)
 
 
+REGISTRY_SUGGESTED = "registry_suggested"
+
+
 def confirm_from_registry(record: Record, linker: Any) -> None:
     """Fields equal to the linked citizen's registry values (`matching.confirm`) are
     confirmed by an independent source: one held back only for low confidence is accepted.
-    Each confirmed field says so (`registry_confirmed`, an extension key)."""
-    from matching.confirm import CONFIRMED_CONFIDENCE, registry_confirmed
+    Each confirmed field says so (`registry_confirmed`, an extension key). A reading that
+    differs from the registry only by OCR slips takes the registry's value and stays with a
+    reviewer (issue `registry_suggested`)."""
+    from matching.confirm import CONFIRMED_CONFIDENCE, registry_confirmed, registry_suggestions
 
     for key in registry_confirmed(record, linker):
         f = record.fields[key]
@@ -142,6 +147,10 @@ def confirm_from_registry(record: Record, linker: Any) -> None:
         if f.state == FieldState.flagged and set(f.issues) <= {"low_confidence"}:
             f.confidence, f.state, f.issues = max(f.confidence, CONFIRMED_CONFIDENCE), \
                 FieldState.auto, []
+    for key, value in registry_suggestions(record, linker).items():
+        f = record.fields[key]
+        f.value, f.state = value, FieldState.flagged
+        f.issues = [*f.issues, REGISTRY_SUGGESTED]
 
 
 def review_status(fields: dict[str, FieldValue], persons: list[PersonLink],
