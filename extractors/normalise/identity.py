@@ -35,6 +35,11 @@ def normalise_id_number(raw: str) -> Normalised:
     if not digits:
         return Normalised(None, ["unparsed_id"], clean=False)
     issues: list[str] = []
+    if len(digits) == PERSONAL_ID_LEN and digits[0] != "0" and ("0" + digits[1:])[:3] in \
+            province_codes():
+        # every province prefix starts with 0 ('001'-'096'): a first digit read otherwise
+        # ('942303314503', a 0 read as 9) is that 0
+        digits, repaired = "0" + digits[1:], True
     if len(digits) == PERSONAL_ID_LEN:
         issues += personal_id_issues(digits)
     elif len(digits) != CMND_LEN:

@@ -72,3 +72,69 @@ def parse_number(tokens: list[str]) -> int | None:
     if not seen:
         return None
     return total + group + (pending or 0)
+
+
+# How a number is said, word by word (domain.md "Dates"), folded: the spellings a printed
+# form may use. After mươi: 1 → mốt, 4 → tư/bốn, 5 → lăm/nhăm; after mười: 5 → lăm.
+_SAY = {0: ("khong",), 1: ("mot",), 2: ("hai",), 3: ("ba",), 4: ("bon", "tu"), 5: ("nam",),
+        6: ("sau",), 7: ("bay",), 8: ("tam",), 9: ("chin",)}
+_AFTER_TEN = {**_SAY, 5: ("lam", "nam", "nham")}  # after mười and mươi alike
+
+
+def _below_hundred(n: int) -> list[list[str]]:
+    if n == 0:
+        return [[]]
+    if n < 10:
+        return [[w] for w in _SAY[n]]
+    tens, units = divmod(n, 10)
+    heads = [[TEN]] if tens == 1 else [[w, TEN] for w in _SAY[tens]]
+    tails = [[]] if units == 0 else [[w] for w in _AFTER_TEN[units]]
+    return [h + t for h in heads for t in tails]
+
+
+def _zero_tens(n: int) -> list[list[str]]:
+    """1..9 after a hundred or a thousand: 'linh năm' / 'lẻ năm'."""
+    return [[z, w] for z in ZERO_TENS for w in _SAY[n]]
+
+
+def _below_thousand(n: int, *, after_thousand: bool) -> list[list[str]]:
+    hundreds, rest = divmod(n, 100)
+    if hundreds == 0 and not after_thousand:
+        return _below_hundred(rest)
+    if hundreds == 0:  # 2005: 'hai nghìn không trăm linh năm', also without 'không trăm'
+        if rest == 0:
+            return [[]]
+        tail = _zero_tens(rest) if rest < 10 else _below_hundred(rest)
+        return [["khong", HUNDRED] + t for t in tail] + tail
+    tail = [[]] if rest == 0 else _zero_tens(rest) if rest < 10 else _below_hundred(rest)
+    return [[w, HUNDRED] + t for w in _SAY[hundreds] for t in tail]
+
+
+def renderings(n: int) -> list[list[str]]:
+    """The folded word sequences that say `n` (0..9999): 1990 → ['mot', 'nghin', 'chin',
+    'tram', 'chin', 'muoi'], with 'ngan' for 'nghin', 'le' for 'linh', … ."""
+    if not 0 <= n <= 9999:
+        raise ValueError(f"{n} is outside 0..9999")
+    if n == 0:
+        return [["khong"]]
+    thousands, rest = divmod(n, 1000)
+    if thousands == 0:
+        return _below_thousand(rest, after_thousand=False)
+    return [[w, t] + r for w in _SAY[thousands] for t in THOUSAND
+            for r in _below_thousand(rest, after_thousand=True)]
+
+
+def says_start_of(tokens: list[str], n: int) -> bool:
+    """Whether the words, up to the first one that is no number word (OCR debris, or the
+    line end where the words wrap), are the start of a way of saying `n`: 'hai ngàn không'
+    is the start of 2001 ('hai ngàn không trăm linh một'). At least one word must be read."""
+    words: list[str] = []
+    for raw in tokens:
+        tok = repair_token(raw)
+        if tok is None:
+            break
+        if tok not in FILLER:
+            words.append(tok)
+    if not words:
+        return False
+    return any(r[:len(words)] == words for r in renderings(n))
