@@ -57,6 +57,11 @@ FORM = FormSpec(
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Ghi chú:",
     ),
     cross_checks=(
+        # first: the checks after them see the settled dates (extractors.date_settle)
+        CrossCheck("foreign_name", ("wife_name", "wife_nationality")),
+        CrossCheck("foreign_name", ("husband_name", "husband_nationality")),
+        CrossCheck("settle_date", ("wife_date_of_birth", "wife_id_number")),
+        CrossCheck("settle_date", ("husband_date_of_birth", "husband_id_number")),
         CrossCheck("not_before", ("registration_date", "wife_date_of_birth"),
                    issue="registered_before_birth"),
         CrossCheck("not_before", ("registration_date", "husband_date_of_birth"),

@@ -47,6 +47,16 @@ Drafts = dict[str, FieldDraft]
 # Issues that mean the value is a guess at what OCR misread (an impossible date read back
 # through a known digit slip): never accepted unreviewed.
 GUESSED = frozenset({"date_digits_repaired"})
+# Issues of a value taken from another reading of the same fact (extractors.date_settle,
+# and `from_<key>` of a field's `fallback`): its agreement with that reading is made, not
+# found, and confirms neither.
+FROM_WORDS, FROM_ID, FROM_FIGURES = "read_from_words", "read_from_id", "read_from_figures"
+SETTLED = frozenset({FROM_WORDS, FROM_ID, FROM_FIGURES})
+FALLBACK_PREFIX = "from_"
+
+
+def _settled(*drafts: FieldDraft | FieldValue) -> bool:
+    return any(i in SETTLED or i.startswith(FALLBACK_PREFIX) for d in drafts for i in d.issues)
 
 
 def _date(value: object) -> date | None:
@@ -80,7 +90,7 @@ def _mark(drafts: Drafts, keys: tuple[str, ...], ok: bool, issue: str) -> None:
 
 def check_dates_agree(drafts: Drafts, check: CrossCheck, today: date) -> None:
     a, b = (drafts.get(k) for k in check.keys)
-    if a and b and a.value is not None and b.value is not None:
+    if a and b and a.value is not None and b.value is not None and not _settled(a, b):
         _mark(drafts, check.keys, a.value == b.value, check.issue or "dates_disagree")
 
 
@@ -90,6 +100,8 @@ def check_id_consistent(drafts: Drafts, check: CrossCheck, today: date) -> None:
     if pid is None or not isinstance(pid.value, str) or len(pid.value) != 12:
         return
     dob, gender = drafts.get(dob_key), drafts.get(gender_key)
+    if dob is not None and _settled(dob):  # settled with the ID's help: no check of it
+        dob = None
     issues = id_consistency_issues(pid.value, _year(dob.value) if dob else None,
                                    gender.value if gender and isinstance(gender.value, str)
                                    else None)
@@ -190,7 +202,27 @@ def check_blank_together(drafts: Drafts, check: CrossCheck, today: date) -> None
             d.issues.append(check.issue or "blank_among_filled")
 
 
+def check_foreign_name(drafts: Drafts, check: CrossCheck, today: date) -> None:
+    """A spouse of another nationality has a name in another language ('MARIA GARCIA',
+    'WANG XIAO MING'): the Vietnamese syllable repairs of extractors.normalise.names would
+    turn it into Vietnamese words ('Đặng Giao Ming'), so it is read as printed."""
+    from extractors.normalise.names import normalise_name
+    from extractors.normalise.vocab import vocab_key
+
+    name_key, nationality_key = check.keys
+    name, nationality = drafts.get(name_key), drafts.get(nationality_key)
+    if not (name and nationality and name.raw and isinstance(nationality.value, str)):
+        return
+    if vocab_key(nationality.value) == vocab_key("Việt Nam"):
+        return
+    printed = normalise_name(name.raw, repair=False)
+    if printed.value is not None and printed.value != name.value:
+        name.value = printed.value
+        name.evidence.repaired = False
+
+
 RULES: dict[str, Callable[[Drafts, CrossCheck, date], None]] = {
+    "foreign_name": check_foreign_name,
     "parent_age": check_parent_age,
     "book_year": check_book_year,
     "id_expected": check_id_expected,
@@ -208,9 +240,10 @@ def rule_for(name: str) -> Callable[[Drafts, CrossCheck, date], None]:
     module's helpers)."""
     if name in RULES:
         return RULES[name]
-    from extractors import cross_checks
+    from extractors import cross_checks, date_settle
 
-    return {"id_sex": cross_checks.check_id_sex, "min_age": cross_checks.check_min_age,
+    return {"settle_date": date_settle.check_settle_date,
+            "id_sex": cross_checks.check_id_sex, "min_age": cross_checks.check_min_age,
             "id_province": cross_checks.check_id_province,
             "declarant_is_parent": cross_checks.check_declarant_is_parent,
             "surname_from_parent": cross_checks.check_surname_from_parent}[name]
@@ -279,7 +312,7 @@ def _share_agreeing_confidence(spec: FormSpec, out: dict[str, FieldValue],
         if check.rule != "dates_agree" or len(check.keys) != 2:
             continue
         a, b = (out.get(k) for k in check.keys)
-        if a is None or b is None or a.value is None or a.value != b.value:
+        if a is None or b is None or a.value is None or a.value != b.value or _settled(a, b):
             continue
         sure = max(a.confidence, b.confidence)
         for key, f in zip(check.keys, (a, b), strict=True):

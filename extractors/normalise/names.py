@@ -4,7 +4,12 @@
 Tesseract drops tone marks on upper-case letters (NGUYỄN → NGUYÊN) and spaces between
 upper-case syllables (VĂNHƯƠNG); merged words are split where exactly one split fits. The surname and a few
 unambiguous middle names come from small closed sets, so a folded match puts the printed
-diacritics back; given names are open-ended and are never guessed.
+diacritics back; given names are open-ended and are never guessed, except where OCR
+garbled a word into something no name syllable can be ('VIÊT', 'MJNH', 'Đ1NH'): then the one
+name syllable the reading is clearly nearest to is put back (name_repair.py), marked
+`repaired` like the surname repairs. The evidence a name's confidence rests on (surname,
+name words, all syllables: extractors/evidence.py) is taken from the reading without that
+re-spelling, since a repair made of lexicon words is no evidence of itself.
 """
 
 from __future__ import annotations
@@ -12,12 +17,13 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from extractors.normalise.name_repair import is_name_syllable, repair_name_word, split_repairing
 from extractors.normalise.result import Normalised, strip_wrapping
 from extractors.normalise.syllables import split_merged
 from extractors.normalise.syllables import _untone
 from extractors.normalise.vocab import NAME_WORDS, canonical
 
-_NOT_NAME = re.compile(r"[^\w\s'\-]")
+_NOT_NAME = re.compile(r"[^\w\s'\-]|_")
 
 
 def title_word(word: str) -> str:
@@ -25,7 +31,9 @@ def title_word(word: str) -> str:
     return "-".join(p[:1].upper() + p[1:].lower() for p in word.split("-"))
 
 
-def normalise_name(raw: str, *, repair: bool = True) -> Normalised:
+def normalise_name(raw: str, *, repair: bool = True, syllables: bool = True) -> Normalised:
+    """`repair`: any repair at all; `syllables`: also re-spell non-syllables (name_repair.py;
+    off, the value is the reading the evidence of a name is judged on)."""
     text = strip_wrapping(_NOT_NAME.sub(" ", strip_wrapping(raw)))
     printed = text.split()
     split = [part for w in printed for part in (split_merged(w) if repair else [w])]
@@ -33,6 +41,9 @@ def normalise_name(raw: str, *, repair: bool = True) -> Normalised:
     words = [title_word(w) for w in split]
     if not words:
         return Normalised(None, ["missing"], clean=False)
+    if repair and syllables:  # first: a merged word re-spelled may start with the surname
+        words, respelled = _respell(words)
+        repaired = repaired or respelled
     if repair:
         fixed = canonical("surname", words[0])
         if fixed and fixed != words[0]:
@@ -45,6 +56,20 @@ def normalise_name(raw: str, *, repair: bool = True) -> Normalised:
     if any(any(c.isdigit() for c in w) for w in words):
         issues.append("name_has_digits")
     return Normalised(" ".join(words), issues, clean=not issues, repaired=repaired)
+
+
+def _respell(words: list[str]) -> tuple[list[str], bool]:
+    """Each word no name syllable can be, re-spelled or, merged and garbled, split and
+    re-spelled (name_repair.py); (words, whether any was)."""
+    out: list[str] = []
+    for i, word in enumerate(words):
+        fixed = repair_name_word(word, surname=i == 0)
+        if fixed is not None:
+            out.append(fixed)
+            continue
+        parts = None if is_name_syllable(word) else split_repairing(word)
+        out.extend(parts or [word])
+    return out, out != words
 
 
 @cache
