@@ -42,7 +42,8 @@ FORM = FormSpec(
         FieldSpec("time_of_death_words", IN_WORDS, "time_of_day",
                   shares="date_of_death_words"),
         FieldSpec("place_of_death", ("Nơi chết:",), "place", multiline=True),
-        FieldSpec("cause_of_death", ("Nguyên nhân chết:",), "text", multiline=True),
+        FieldSpec("cause_of_death", ("Nguyên nhân chết:",), "cause_of_death",
+                  multiline=True),
         FieldSpec(None, ("Giấy báo tử/Giấy tờ thay thế Giấy báo tử:", "Giấy báo tử số:"),
                   "text", section="declarant"),
         FieldSpec(None, ("Họ, chữ đệm, tên người đi khai tử:", "Họ và tên người đi khai tử:"),
@@ -59,6 +60,9 @@ FORM = FormSpec(
         "(Ký, ghi rõ họ, chữ đệm, tên, đóng dấu)", "Ghi chú:",
     ),
     cross_checks=(
+        # first: the checks after them see the settled dates (extractors.date_settle)
+        CrossCheck("settle_date", ("date_of_death", "date_of_death_words")),
+        CrossCheck("settle_date", ("date_of_birth", "personal_id")),
         CrossCheck("dates_agree", ("date_of_death", "date_of_death_words"),
                    issue="dod_words_mismatch"),
         CrossCheck("dates_agree", ("time_of_death", "time_of_death_words"),

@@ -24,6 +24,7 @@ from extractors.normalise.land import (
 from extractors.normalise.names import normalise_name
 from extractors.normalise.result import Normalised
 from extractors.normalise.text import (
+    normalise_cause_of_death,
     normalise_ethnicity,
     normalise_nationality,
     normalise_place,
@@ -36,6 +37,7 @@ Normaliser = Callable[[str], Normalised]
 
 NORMALISERS: dict[str, Normaliser] = {
     "text": normalise_text,
+    "cause_of_death": normalise_cause_of_death,
     "place": normalise_place,
     "name": normalise_name,
     "date": normalise_date,

@@ -86,7 +86,7 @@ def _letter_code(raw: str, lengths: tuple[int, ...]) -> Normalised:
     if m is None or not (any(c.isdigit() for c in m.group(2)) or len(m.group(2).strip()) >= 5):
         return Normalised(text or None, ["unparsed_code"] if text else ["missing"], clean=False)
     letters = m.group(1).upper().translate(_LETTERS)
-    digits, repaired = _digits(m.group(2))
+    digits, repaired = _digits(_code_run(m.group(2), lengths))
     if not digits.isdigit():
         digits = re.match(r"\d*", digits).group(0)  # letters after the run: another word
     issues = [] if len(digits) in lengths else ["code_invalid_shape"]
@@ -94,6 +94,20 @@ def _letter_code(raw: str, lengths: tuple[int, ...]) -> Normalised:
     repaired = repaired or loose
     return Normalised(f"{letters} {digits}", issues,
                       clean=not issues and not repaired and not tail, repaired=repaired)
+
+
+def _code_run(run: str, lengths: tuple[int, ...]) -> str:
+    """The digit run of a code, without the next printed word that the loose digit class
+    also matched ('CQ 05625219 GIẤY' is read 'CQ 05625219 GI…', G and I being digit slips):
+    when the whole run has no valid length, its longest leading words that have one."""
+    words = run.split()
+    if len(words) < 2 or len(_digits(run)[0]) in lengths:
+        return run
+    for k in range(len(words) - 1, 0, -1):
+        digits = _digits("".join(words[:k]))[0]
+        if digits.isdigit() and len(digits) in lengths:
+            return " ".join(words[:k])
+    return run
 
 
 def normalise_serial(raw: str) -> Normalised:
@@ -256,7 +270,25 @@ def _snap(text: str, vocabulary: tuple[str, ...], *, score: float = SNAP_SCORE,
     tails = [k for k in keys if key.startswith(k) and len(key) - len(k) <= 6]
     if tails:
         return keys[max(tails, key=len)], True
-    return text, False
+    entry = _leading_entry(text, keys)
+    return (entry, True) if entry is not None else (text, False)
+
+
+def _leading_entry(text: str, keys: dict[str, str]) -> str | None:
+    """An entry printed word for word, then debris of any length from the next line or a
+    seal ('Đất ở tại đô thị 30709)095009/094IL…'): taken when no longer entry continues it
+    the way the debris starts ('Đất trồng lúa nươc còn lai' is not 'Đất trồng lúa')."""
+    words = [_key(w) for w in text.split()]
+    key = _key(text)
+    for k, entry in sorted(keys.items(), key=lambda kv: -len(kv[1])):
+        parts = [_key(w) for w in entry.split()]
+        if len(words) <= len(parts) or words[:len(parts)] != parts:
+            continue
+        longer = [o for o in keys if o != k and o.startswith(k)]
+        if any(fuzz.ratio(key[:len(o)], o) >= 80 for o in longer):
+            return None
+        return entry
+    return None
 
 
 def _from_list(raw: str, vocabulary: tuple[str, ...], issue: str, *,

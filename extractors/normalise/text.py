@@ -10,7 +10,7 @@ from extractors.normalise.digits import repair_digit_runs
 from extractors.normalise.place_units import snap_units
 from extractors.normalise.places import repair_place
 from extractors.normalise.result import Normalised, strip_wrapping
-from extractors.normalise.vocab import canonical, snap_to_vocabulary
+from extractors.normalise.vocab import CAUSES_OF_DEATH, canonical, snap_to_vocabulary, vocab_key
 
 
 def normalise_text(raw: str) -> Normalised:
@@ -57,6 +57,37 @@ def _from_vocabulary(raw: str, vocabulary: str) -> Normalised:
     elif fixed != result.value:
         result.value, result.repaired = fixed, True
     return result
+
+
+def normalise_cause_of_death(raw: str) -> Normalised:
+    """Free text, with a common cause OCR garbled snapped back ('Đôt quy', 'Ung thư qan');
+    a cause that resembles none clearly is kept as read, and is no issue: the list is open."""
+    result = normalise_text(raw)
+    if result.value is None:
+        return result
+    fixed = canonical("cause_of_death", result.value)
+    if fixed is None:
+        fixed = snap_to_vocabulary("cause_of_death", result.value) or _nearest_by_edits(
+            result.value)
+        result.clean = fixed is None  # letters changed, not only marks: worth a look
+    if fixed is not None and fixed != result.value:
+        result.value, result.repaired = fixed, True
+    return result
+
+
+def _nearest_by_edits(text: str) -> str | None:
+    """The cause one or two letter edits away (on folded letters) when every other is at
+    least two edits further ('Ung thư qan': Ung thư gan 1, Ung thư 3)."""
+    from rapidfuzz.distance import Levenshtein
+
+    key = vocab_key(text)
+    if len(key) < 6:
+        return None
+    scored = sorted((Levenshtein.distance(key, vocab_key(e)), e) for e in CAUSES_OF_DEATH)
+    best, entry = scored[0]
+    if best <= min(2, len(key) // 5) and scored[1][0] - best >= 2:
+        return entry
+    return None
 
 
 def normalise_ethnicity(raw: str) -> Normalised:

@@ -53,12 +53,31 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
     "surname": SURNAMES, "middle_name": MIDDLE_NAMES, "ethnicity": ETHNIC_GROUPS,
     "nationality": NATIONALITIES,
 }
+# Causes of death as civil-status registers commonly word them (an open list: a cause not
+# here is kept as read; one here is only a target OCR slips are snapped back to). Kept out
+# of VOCABULARIES, whose words are also the known syllables of names (syllables.py).
+CAUSES_OF_DEATH = (
+    "Bệnh già", "Già yếu", "Tuổi già", "Ốm đau", "Bệnh tật", "Bệnh nặng", "Bệnh hiểm nghèo",
+    "Tai biến mạch máu não", "Đột quỵ", "Xuất huyết não", "Nhồi máu não", "Nhồi máu cơ tim",
+    "Suy tim", "Bệnh tim", "Tăng huyết áp", "Cao huyết áp", "Suy hô hấp", "Viêm phổi",
+    "Lao phổi", "Bệnh phổi tắc nghẽn mạn tính", "Hen phế quản", "Ung thư", "Ung thư phổi",
+    "Ung thư gan", "Ung thư dạ dày", "Ung thư vú", "Ung thư đại tràng", "Ung thư máu",
+    "Ung thư vòm họng", "Ung thư cổ tử cung", "Ung thư tuyến tiền liệt", "Ung thư tụy",
+    "Xơ gan", "Suy gan", "Suy thận", "Suy thận mạn", "Đái tháo đường", "Tiểu đường",
+    "Sốt xuất huyết", "Nhiễm trùng máu", "Sốc nhiễm khuẩn", "Suy đa tạng", "Đột tử",
+    "Tai nạn giao thông", "Tai nạn lao động", "Tai nạn", "Đuối nước", "Ngộ độc", "Điện giật",
+)
+PHRASE_VOCABULARIES: dict[str, tuple[str, ...]] = {"cause_of_death": CAUSES_OF_DEATH}
+
+
+def entries(name: str) -> tuple[str, ...]:
+    return VOCABULARIES.get(name) or PHRASE_VOCABULARIES[name]
 
 
 @cache
 def _by_fold(name: str) -> dict[str, str]:
     table: dict[str, list[str]] = {}
-    for entry in VOCABULARIES[name]:
+    for entry in entries(name):
         table.setdefault(vocab_key(entry), []).append(entry)
     return {k: v[0] for k, v in table.items() if len(v) == 1}  # ambiguous folds: no repair
 
@@ -87,7 +106,7 @@ def snap_to_vocabulary(vocabulary: str, text: str) -> str | None:
     key = vocab_key(text).translate(_DIGIT_LETTERS)
     if len(key) < 3:
         return None
-    scored = sorted(((fuzz.ratio(key, vocab_key(e)), e) for e in VOCABULARIES[vocabulary]),
+    scored = sorted(((fuzz.ratio(key, vocab_key(e)), e) for e in entries(vocabulary)),
                     reverse=True)
     best, entry = scored[0]
     runner_up = scored[1][0] if len(scored) > 1 else 0.0
