@@ -56,6 +56,8 @@ FORM = FormSpec(
         "(Ký, ghi rõ họ, chữ đệm, tên, đóng dấu)", "Ghi chú:",
     ),
     cross_checks=(
+        # first: the checks after it see the settled date (extractors.date_settle)
+        CrossCheck("settle_date", ("date_of_birth", "date_of_birth_words", "personal_id")),
         CrossCheck("dates_agree", ("date_of_birth", "date_of_birth_words"),
                    issue="dob_words_mismatch"),
         CrossCheck("id_consistent", ("personal_id", "date_of_birth", "gender")),

@@ -19,7 +19,7 @@ from datetime import date
 from extractors.form_spec import CrossCheck
 from extractors.normalise.admin_units import resolve_place
 from extractors.normalise.identity import decode_century_sex, province_codes
-from extractors.review import Drafts, _date, _mark, _year
+from extractors.review import Drafts, _date, _mark, _settled, _year
 from pipeline.textnorm import fold
 
 
@@ -34,7 +34,7 @@ def check_id_sex(drafts: Drafts, check: CrossCheck, today: date) -> None:
     year, sex = decoded
     ok_sex = sex == check.param
     _mark(drafts, (id_key,), ok_sex, check.issue or "id_sex_mismatch")
-    birth_year = _year(dob.value) if dob else None
+    birth_year = _year(dob.value) if dob and not _settled(dob) else None
     if birth_year is not None:
         ok_year = year == birth_year
         _mark(drafts, (id_key, dob_key) if ok_year else (id_key,), ok_year, "id_dob_mismatch")

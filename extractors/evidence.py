@@ -18,6 +18,7 @@ from extractors.normalise.admin_units import (
     resolve_place,
     rest_plausible,
 )
+from extractors.normalise.names import normalise_name
 from extractors.normalise.places import UNIT_TYPES, admin_unit_names
 from extractors.normalise.result import Normalised
 from extractors.normalise.syllables import is_vietnamese_syllable
@@ -28,7 +29,9 @@ FAMILIES = {"gender": "vocab", "ethnicity": "vocab", "nationality": "vocab",
             # the number of "… số <n> do … cấp ngày …" is an identity number like any other
             "id_document": "id_number",
             # a time or date read from "Đã chết vào lúc: …" is a date-like reading
-            "time_of_day": "date", "date_after_time": "date"}
+            "time_of_day": "date", "date_after_time": "date",
+            # a cause of death is free text, with common causes snapped back
+            "cause_of_death": "text"}
 _DEBRIS = re.compile(r"[^\w\s,./\-'()]|_|[;]|\d[^\W\d]|[^\W\d]\d|,'|'\s")
 PLACE_PREFIXES = ("", "ủy ban nhân dân", "ubnd", "bệnh viện", "bệnh viện đa khoa",
                   "bệnh viện phụ sản", "trạm y tế", "trung tâm y tế", "nhà hộ sinh")
@@ -179,8 +182,10 @@ def value_features(normaliser: str, raw: str, result: Normalised) -> dict[str, f
     feats: dict[str, float] = {"debris": float(bool(_DEBRIS.search(raw)))}
     if value is None:
         return feats
-    if normaliser == "name":
-        feats.update(name_features(str(value)))
+    if normaliser == "name":  # judged as read: a re-spelled syllable is no evidence of itself
+        as_read = normalise_name(raw, syllables=False).value or str(value)
+        feats.update(name_features(as_read))
+        feats["syllable_repaired"] = float(as_read != value)
     elif normaliser == "place":
         feats.update(place_features(str(value)))
     elif normaliser in ("gender", "ethnicity", "nationality"):

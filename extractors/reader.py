@@ -17,7 +17,7 @@ from extractors.form_spec import FormSpec
 from extractors.labels import find_phrases
 from extractors.layout import Line, centre_inside, document_lines, union_bbox
 from extractors.normalise import NORMALISERS
-from extractors.review import Drafts, FieldDraft, review
+from extractors.review import FALLBACK_PREFIX, Drafts, FieldDraft, review
 from pipeline.config import Settings
 from pipeline.models import FieldValue, PageText
 from pipeline.textnorm import clean
@@ -83,7 +83,7 @@ def _read_plain(lines: list[Line], spec: FormSpec,
                                                                 family=family(f.normaliser)))
         if d is not None and alt is not None and d.value is None and alt.value is not None:
             d.value = alt.value  # read from the other rendering: likely right, never auto
-            d.issues.append(f"from_{f.fallback}")
+            d.issues.append(f"{FALLBACK_PREFIX}{f.fallback}")
             d.evidence.parsed, d.evidence.clean, d.evidence.repaired = True, False, True
             d.evidence.disagreements += 1
     return drafts

@@ -14,7 +14,8 @@ from datetime import date
 
 from extractors.evidence import family, place_issues, unit_code_fields
 from extractors.form_spec import FieldSpec, FormSpec
-from extractors.normalise import NORMALISERS
+from extractors.normalise import NORMALISERS, Normalised
+from extractors.normalise.names import normalise_name
 from extractors.registry import form_specs
 from extractors.review import RULES, FieldDraft
 
@@ -37,6 +38,15 @@ _ISO_DATE_NORMALISERS = {"date", "date_words", "date_after_time", "issue_date"}
 # normaliser repaired a presumed OCR confusion, the typed text is kept (NFC, single spaces)
 _FREE_TEXT = {"text", "place", "ethnicity", "nationality", "authority", "land_origin",
               "land_purpose", "usage_form", "land_term"}
+
+
+def _typed_name(text: str) -> Normalised:
+    """A typed name is not re-spelled syllable by syllable (a reviewer's 'Ann' or 'Ktor' is
+    meant); the surname and middle-name diacritics still come back ('Nguyen' → 'Nguyễn')."""
+    return normalise_name(text, syllables=False)
+
+
+_TYPED = {"name": _typed_name}
 
 
 @dataclass
@@ -115,7 +125,7 @@ def revise(record: Record, key: str, typed: str, *, today: date | None = None) -
     name = fs.normaliser if fs is not None else "text"
     text = typed.strip()
     if text:
-        result = NORMALISERS[name](text)
+        result = _TYPED.get(name, NORMALISERS[name])(text)
         if result.repaired and name in _FREE_TEXT:
             result = NORMALISERS["text"](text)
         value, issues = result.value, list(result.issues)

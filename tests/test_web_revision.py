@@ -33,6 +33,13 @@ def test_typed_text_is_normalised_like_the_printed_form() -> None:
     assert revise(rec, "date_of_birth", "").value is None  # blank on the form
 
 
+def test_typed_names_are_not_respelled() -> None:
+    """OCR's non-syllables are re-spelled (extractors/normalise/name_repair.py); a reviewer's
+    typing is meant as typed, but gets its surname's diacritics back."""
+    rec = _birth(full_name="Nguyen")
+    assert revise(rec, "full_name", "NGUYEN THU ANN").value == "Nguyễn Thu Ann"
+
+
 def test_cross_checks_run_with_the_correction() -> None:
     rec = _birth(date_of_birth="1990-07-02", date_of_birth_words="1990-07-02",
                  personal_id="001090012345", gender="male")
