@@ -121,6 +121,7 @@ def test_upload_review_correct_approve(server: WebServer, browser, tmp_path: Pat
     keys = Keys(page)
     confirms: list[int] = []
     corrections: list[tuple[str, int, int]] = []  # key, typed characters, other keys
+    replaced: dict[str, str] = {}  # a corrected field's value as read, before the fix
     shot_taken = False
     for _ in range(40):
         focused = page.evaluate(
@@ -135,6 +136,7 @@ def test_upload_review_correct_approve(server: WebServer, browser, tmp_path: Pat
             keys.press("Enter")
             confirms.append(keys.count - before)
         else:
+            replaced[focused] = shown
             if want_text:
                 keys.type(want_text)  # the value is selected: typing replaces it
             else:
@@ -155,7 +157,8 @@ def test_upload_review_correct_approve(server: WebServer, browser, tmp_path: Pat
     assert page.inner_text("#rec-status") == "verified"
     history = page.inner_text("#history")
     assert "corrected" in history and "approved" in history and "rev1" in history
-    assert "Lê Viềt Thông" in history and truth["husband_name"] in history
+    for key, shown in replaced.items():  # each correction shows what was read and the fix
+        assert shown in history and str(truth[key]) in history, (key, shown, history)
     page.screenshot(path=str(shots / "record.png"), full_page=True)
     stored = json.loads((server.data_dir / "store" / "records" / f"{record_id}.json")
                         .read_text(encoding="utf-8"))
