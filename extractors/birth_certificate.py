@@ -80,5 +80,6 @@ FORM = FormSpec(
                                       "father_nationality", "father_residence")),
         CrossCheck("not_future", ("date_of_birth", "date_of_birth_words", "registration_date",
                                   "mother_birth_year", "father_birth_year")),
+        CrossCheck("down_to_ward", ("mother_residence", "father_residence")),
     ),
 )

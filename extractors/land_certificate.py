@@ -163,7 +163,12 @@ FORM = FormSpec(
                                      "holder_2_birth_year")),
         CrossCheck("blank_together", ("holder_2_name", "holder_2_birth_year",
                                       "holder_2_address")),
+        CrossCheck("block_anchor", ("holder_1_name", "holder_1_birth_year",
+                                    "holder_1_id_number", "holder_1_address")),
+        CrossCheck("block_anchor", ("holder_2_name", "holder_2_birth_year",
+                                    "holder_2_id_number", "holder_2_address")),
         CrossCheck("not_future", ("issue_date", "holder_1_birth_year",
                                   "holder_2_birth_year")),
+        CrossCheck("down_to_ward", ("holder_1_address", "holder_2_address", "parcel_address")),
     ),
 )

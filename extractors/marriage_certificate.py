@@ -73,5 +73,6 @@ FORM = FormSpec(
         CrossCheck("min_age", ("registration_date", "husband_date_of_birth"), param=20),
         CrossCheck("not_future", ("wife_date_of_birth", "husband_date_of_birth",
                                   "registration_date")),
+        CrossCheck("down_to_ward", ("wife_residence", "husband_residence")),
     ),
 )

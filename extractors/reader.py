@@ -157,6 +157,9 @@ def _absence_doubtful(section: str | None, drafts: Drafts, lines: list[Line],
              and drafts[f.key].bbox is not None]
     if not block:
         return True  # the block before it was not read either
+    head = next(f for f in spec.fields if f.section == previous)
+    if head.key not in {d.key for d in block}:
+        return True  # the block before it was read without its first line (its person's name)
     page = block[-1].page
     bottom = max(d.bbox[3] for d in block if d.page == page and d.bbox)  # type: ignore[index]
     heights = sorted(t.bbox[3] - t.bbox[1] for ln in lines if ln.page == page

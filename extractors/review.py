@@ -23,6 +23,7 @@ from extractors.confidence import (
 )
 from extractors.evidence import place_issues, unit_code_fields
 from extractors.form_spec import CrossCheck, FormSpec
+from extractors.normalise.admin_units import resolve_place
 from extractors.normalise.identity import id_consistency_issues
 from pipeline.config import Settings
 from pipeline.models import BBox, DocType, FieldState, FieldValue
@@ -47,6 +48,9 @@ Drafts = dict[str, FieldDraft]
 # Issues that mean the value is a guess at what OCR misread (an impossible date read back
 # through a known digit slip): never accepted unreviewed.
 GUESSED = frozenset({"date_digits_repaired"})
+# Issues of a value that reads well but may be only part of what is printed (a name of
+# one word, 'Mông' where 'H'Mông' may have lost its H'): never accepted unreviewed either.
+PARTIAL = frozenset({"name_one_word", "may_have_lost_prefix"})
 # Issues of a value taken from another reading of the same fact (extractors.date_settle,
 # and `from_<key>` of a field's `fallback`): its agreement with that reading is made, not
 # found, and confirms neither.
@@ -88,10 +92,20 @@ def _mark(drafts: Drafts, keys: tuple[str, ...], ok: bool, issue: str) -> None:
                 d.issues.append(issue)
 
 
+def _round_year(value: object) -> bool:
+    d = _date(value)
+    return d is not None and d.year % 100 == 0
+
+
 def check_dates_agree(drafts: Drafts, check: CrossCheck, today: date) -> None:
     a, b = (drafts.get(k) for k in check.keys)
     if a and b and a.value is not None and b.value is not None and not _settled(a, b):
         _mark(drafts, check.keys, a.value == b.value, check.issue or "dates_disagree")
+    elif a and b and a.value is None and _round_year(b.value):
+        # 'năm một nghìn chín trăm' and the line's end: a year in words cut where it
+        # wrapped reads as a round hundred, and with no figures nothing says it is whole
+        b.evidence.disagreements += 1
+        b.issues.append("year_in_words_unconfirmed")
 
 
 def check_id_consistent(drafts: Drafts, check: CrossCheck, today: date) -> None:
@@ -202,6 +216,35 @@ def check_blank_together(drafts: Drafts, check: CrossCheck, today: date) -> None
             d.issues.append(check.issue or "blank_among_filled")
 
 
+def check_block_anchor(drafts: Drafts, check: CrossCheck, today: date) -> None:
+    """Two persons printed under the same labels (a land certificate's holders: `Ông/Bà`,
+    `Năm sinh`, `Số CCCD`, `Địa chỉ thường trú` twice): a value of a person whose name line
+    (the first key) was not read may be the other person's line read under this person's
+    labels, so it goes to a person. A block with a name, or with nothing at all, is left."""
+    anchor = drafts.get(check.keys[0])
+    if anchor is None or anchor.value is not None:
+        return
+    for k in check.keys[1:]:
+        d = drafts.get(k)
+        if d is not None and d.value is not None:
+            d.evidence.disagreements += 1
+            d.issues.append(check.issue or "name_of_block_unread")
+
+
+def check_down_to_ward(drafts: Drafts, check: CrossCheck, today: date) -> None:
+    """A residence or a parcel's address names its commune-level unit (xã, phường, thị
+    trấn, before and after the 2025 reform alike): one that resolves only to a district or
+    a province ('Vinh, Tỉnh Nghệ An') lost its first lines, however well the rest reads."""
+    for k in check.keys:
+        d = drafts.get(k)
+        if d is None or not isinstance(d.value, str):
+            continue
+        m = resolve_place(d.value)
+        if m is not None and m.level != "ward":
+            d.evidence.disagreements += 1
+            d.issues.append(check.issue or "address_above_ward")
+
+
 def check_foreign_name(drafts: Drafts, check: CrossCheck, today: date) -> None:
     """A spouse of another nationality has a name in another language ('MARIA GARCIA',
     'WANG XIAO MING'): the Vietnamese syllable repairs of extractors.normalise.names would
@@ -227,6 +270,8 @@ RULES: dict[str, Callable[[Drafts, CrossCheck, date], None]] = {
     "book_year": check_book_year,
     "id_expected": check_id_expected,
     "blank_together": check_blank_together,
+    "block_anchor": check_block_anchor,
+    "down_to_ward": check_down_to_ward,
     "dates_agree": check_dates_agree,
     "id_consistent": check_id_consistent,
     "year_before": check_year_before,
@@ -283,8 +328,10 @@ def review(drafts: Drafts, spec: FormSpec, settings: Settings, *, today: date | 
         state = FieldState.auto if conf >= threshold else FieldState.flagged
         if d.evidence.disagreements or units:  # a failed check always goes to a person
             state = FieldState.flagged
-        if GUESSED.intersection(issues):  # a repair by guess: a person confirms it (a check
-            state = FieldState.flagged    # such as the ID's birth year confirms a part only)
+        # a repair by guess, or a reading that may be partial: a person confirms it (a check
+        # such as the ID's birth year confirms a part only)
+        if GUESSED.intersection(issues) or PARTIAL.intersection(issues):
+            state = FieldState.flagged
         doubted = (not d.evidence.from_text_layer
                    and d.evidence.ocr_min < settings.min_ocr_word_confidence)
         if doubted:  # Tesseract itself doubts a word: a person looks, whatever the model says

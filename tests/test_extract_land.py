@@ -301,3 +301,39 @@ def test_serial_with_a_slash_for_a_seven_is_found_but_not_a_book_number() -> Non
     assert re.search(SERIAL_SLASHED, fold("AA 0927⁄289"))
     assert re.search(SERIAL_SLASHED, fold("Quyển số 01/2020")) is None
     assert re.search(SERIAL_SLASHED, fold("ngày 12/05/2020")) is None
+
+
+def test_an_absent_second_holder_is_unconfirmed_when_the_first_has_no_name(
+        settings: Settings) -> None:
+    """The first holder's name line lost (a poor scan): the page no longer shows where one
+    holder ends, so an absent second holder waits for a person."""
+    nameless = [line for line in NEW_PAGE if line != "Bà: TRẦN THỊ HOA"]
+    fields = extract_document([make_page(nameless)], settings, today=TODAY).fields
+    assert fields["holder_1_name"].value is None
+    assert fields["holder_1_address"].value is not None
+    for key in ("holder_2_name", "holder_2_birth_year", "holder_2_address"):
+        assert fields[key].value is None
+        assert "absence_unconfirmed" in fields[key].issues
+        assert fields[key].state is FieldState.flagged
+
+
+def test_values_of_a_holder_whose_name_was_not_read_go_to_a_person() -> None:
+    """Both holders are printed under the same labels: a second holder's birth year with no
+    second holder's name may be the first holder's line read twice."""
+    from extractors.review import FieldDraft, check_block_anchor
+    from extractors.form_spec import CrossCheck
+
+    check = CrossCheck("block_anchor", ("holder_2_name", "holder_2_birth_year",
+                                        "holder_2_address"))
+    drafts = {"holder_2_name": FieldDraft("holder_2_name", None, None),
+              "holder_2_birth_year": FieldDraft("holder_2_birth_year", 1926, "1926"),
+              "holder_2_address": FieldDraft("holder_2_address", None, None)}
+    check_block_anchor(drafts, check, TODAY)
+    year = drafts["holder_2_birth_year"]
+    assert year.evidence.disagreements == 1 and "name_of_block_unread" in year.issues
+    assert drafts["holder_2_address"].issues == []  # nothing read, nothing doubted
+
+    named = {"holder_2_name": FieldDraft("holder_2_name", "Lê Văn An", "LÊ VĂN AN"),
+             "holder_2_birth_year": FieldDraft("holder_2_birth_year", 1926, "1926")}
+    check_block_anchor(named, check, TODAY)
+    assert named["holder_2_birth_year"].evidence.disagreements == 0

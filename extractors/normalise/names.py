@@ -31,6 +31,9 @@ def title_word(word: str) -> str:
     return "-".join(p[:1].upper() + p[1:].lower() for p in word.split("-"))
 
 
+ONE_WORD_NAME = "name_one_word"  # the rest of the name lost (wrapped, faded): a person looks
+
+
 def normalise_name(raw: str, *, repair: bool = True, syllables: bool = True) -> Normalised:
     """`repair`: any repair at all; `syllables`: also re-spell non-syllables (name_repair.py;
     off, the value is the reading the evidence of a name is judged on)."""
@@ -55,6 +58,8 @@ def normalise_name(raw: str, *, repair: bool = True, syllables: bool = True) -> 
     issues: list[str] = []
     if any(any(c.isdigit() for c in w) for w in words):
         issues.append("name_has_digits")
+    if len(words) == 1:  # a Vietnamese full name has a surname and a given name at least
+        issues.append(ONE_WORD_NAME)
     return Normalised(" ".join(words), issues, clean=not issues, repaired=repaired)
 
 

@@ -103,10 +103,20 @@ def _ward_part(part: str, dist: Unit, lower: bool) -> str | None:
         ward = exact.get(spelling_key(" ".join(name_words)))
         if ward is None or ward.name == ward.full:  # numbered wards need their type word
             continue
-        found.append(f"{_styled(ward.type, lower)} {' '.join(name_words)}")
+        found.append(f"{_styled(ward.type, _head_case(head, ward, lower))} "
+                     f"{' '.join(name_words)}")
     if len(found) != 1:
         return None
     return f"{prefix} {found[0]}" if prefix else found[0]
+
+
+def _head_case(head: list[str], ward: Unit, lower: bool) -> bool:
+    """Whether the re-spelled type word is lower-case: as the garbled one was printed when
+    it is the type word with a slip ('nhường Đồng Sơn' → 'phường'), else as the district."""
+    printed = " ".join(head)
+    if printed[:1].isalpha() and fuzz.ratio(fold(printed), fold(ward.type)) >= TYPE_SLIP:
+        return printed[:1].islower()
+    return lower
 
 
 def _printed_type(part: str) -> bool | None:

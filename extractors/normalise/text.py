@@ -10,7 +10,13 @@ from extractors.normalise.digits import repair_digit_runs
 from extractors.normalise.place_units import snap_units
 from extractors.normalise.places import repair_place
 from extractors.normalise.result import Normalised, strip_wrapping
-from extractors.normalise.vocab import CAUSES_OF_DEATH, canonical, snap_to_vocabulary, vocab_key
+from extractors.normalise.vocab import (
+    CAUSES_OF_DEATH,
+    VOCABULARIES,
+    canonical,
+    snap_to_vocabulary,
+    vocab_key,
+)
 
 
 def normalise_text(raw: str) -> Normalised:
@@ -56,7 +62,22 @@ def _from_vocabulary(raw: str, vocabulary: str) -> Normalised:
             result.value, result.repaired = snapped, True
     elif fixed != result.value:
         result.value, result.repaired = fixed, True
+    if isinstance(result.value, str) and _longer_variant(vocabulary, result.value):
+        result.issues.append(SHORT_VARIANT)
     return result
+
+
+SHORT_VARIANT = "may_have_lost_prefix"
+
+
+def _longer_variant(vocabulary: str, value: str) -> bool:
+    """Another entry is this one behind a short prefix OCR loses ("H'Mông" for "Mông": the
+    H and the apostrophe are thin strokes); both are printed, so the reading cannot tell."""
+    for entry in VOCABULARIES[vocabulary]:
+        head = entry[:-len(value)] if entry.endswith(value) and entry != value else ""
+        if head and len(head.replace("'", "").replace("-", "").strip()) <= 2:
+            return True
+    return False
 
 
 def normalise_cause_of_death(raw: str) -> Normalised:

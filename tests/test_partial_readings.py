@@ -1,0 +1,73 @@
+"""Readings that are well formed but may be only part of what is printed: never accepted
+unreviewed (extractors.review.PARTIAL and the round year in words)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from extractors.form_spec import CrossCheck
+from extractors.normalise import NORMALISERS
+from extractors.normalise.names import normalise_name
+from extractors.review import PARTIAL, FieldDraft, check_dates_agree
+
+TODAY = date(2026, 1, 1)
+
+
+def test_a_name_of_one_word_is_partial() -> None:
+    assert "name_one_word" in normalise_name("HỒ").issues
+    assert "name_one_word" in PARTIAL
+    assert normalise_name("HỒ TRỌNG MINH").issues == []
+    assert normalise_name("LÊ AN").issues == []  # two syllables are a whole name
+
+
+def test_an_ethnic_group_that_may_have_lost_its_prefix_is_partial() -> None:
+    """'H'Mông' and 'Mông' are both printed; OCR loses the thin H' of the first."""
+    assert "may_have_lost_prefix" in NORMALISERS["ethnicity"]("Mông").issues
+    assert "may_have_lost_prefix" in PARTIAL
+    hmong = NORMALISERS["ethnicity"]("H'Mông")
+    assert hmong.value == "H'Mông" and hmong.issues == []
+    for whole in ("Kinh", "Mnông", "Tày", "Hoa"):
+        assert NORMALISERS["ethnicity"](whole).issues == [], whole
+    assert NORMALISERS["nationality"]("Việt Nam").issues == []
+
+
+def _dates(figures: str | None, words: str | None) -> dict[str, FieldDraft]:
+    return {"date_of_birth": FieldDraft("date_of_birth", figures, figures),
+            "date_of_birth_words": FieldDraft("date_of_birth_words", words, words)}
+
+
+CHECK = CrossCheck("dates_agree", ("date_of_birth", "date_of_birth_words"))
+
+
+def test_a_round_year_in_words_without_figures_is_unconfirmed() -> None:
+    """'năm một nghìn chín trăm' at the end of a line: 1977 cut where it wrapped."""
+    drafts = _dates(None, "1900-08-09")
+    check_dates_agree(drafts, CHECK, TODAY)
+    assert "year_in_words_unconfirmed" in drafts["date_of_birth_words"].issues
+    for figures, words in ((None, "1977-08-09"), ("2000-01-05", "2000-01-05")):
+        drafts = _dates(figures, words)
+        check_dates_agree(drafts, CHECK, TODAY)
+        assert drafts["date_of_birth_words"].issues == [], words
+        assert drafts["date_of_birth_words"].evidence.disagreements == 0
+
+
+def test_a_respelled_ward_type_word_keeps_its_printed_case() -> None:
+    place = NORMALISERS["place"]
+    assert place("Ủy ban nhân dân nhường Đồng Sơn, Thành Phố Đồng Hới, tỉnh Quảng Bình"
+                 ).value == "Ủy ban nhân dân phường Đồng Sơn, Thành Phố Đồng Hới, tỉnh Quảng Bình"
+    assert place("Số 158, tổ 10, Ehường Gia Hội, Quận Phú Xuân, Thành phố Huế"
+                 ).value == "Số 158, tổ 10, Phường Gia Hội, Quận Phú Xuân, Thành phố Huế"
+
+
+def test_a_residence_that_stops_above_the_commune_level_lost_its_start() -> None:
+    from extractors.review import check_down_to_ward
+
+    check = CrossCheck("down_to_ward", ("wife_residence", "husband_residence"))
+    drafts = {"wife_residence": FieldDraft("wife_residence", "Vinh, Tỉnh Nghệ An", None),
+              "husband_residence": FieldDraft(
+                  "husband_residence",
+                  "Số 76, tổ 10, Phường Nghi Thủy, Thành phố Vinh, Tỉnh Nghệ An", None)}
+    check_down_to_ward(drafts, check, TODAY)
+    assert "address_above_ward" in drafts["wife_residence"].issues
+    assert drafts["husband_residence"].issues == []
+    assert drafts["husband_residence"].evidence.disagreements == 0
