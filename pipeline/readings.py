@@ -21,11 +21,12 @@ from pipeline.errors import StorageError
 from pipeline.models import PageText
 from pipeline.storage import ObjectStore, keys
 
-READING_VERSION = "8"  # 2: unrecognised documents re-read upright; 3: low-DPI upscaling;
+READING_VERSION = "9"  # 2: unrecognised documents re-read upright; 3: low-DPI upscaling;
 # 4: text layers read by pdfium, turned upright when their lines run down or up the page;
 # 5: uneven lighting flattened before OCR and OSD; 6: ... only on unevenly lit pages;
 # 7: red printed lines (land titles, serial) kept as ink, only seals removed;
-# 8: leader dots erased whatever their pitch (cleaning.remove_dot_leaders)
+# 8: leader dots erased whatever their pitch (cleaning.remove_dot_leaders);
+# 9: only solid runs erased as form lines (a row of digits' tops is no line)
 
 
 M = TypeVar("M", bound=BaseModel)

@@ -76,14 +76,14 @@ def test_suppress_red_keeps_red_printed_text_and_removes_the_seal() -> None:
     assert before[seal].sum() > 5000 and (out[seal] < 128).sum() == 0  # anti-aliased rims may stay faint
 
 
-def test_remove_form_lines_removes_dots_and_rules_not_text() -> None:
+def test_leaders_then_form_lines_remove_dots_and_rules_not_text() -> None:
     img = text_page()
     d = ImageDraw.Draw(img)
     for x in range(120, 1600, 14):  # a dotted writing line just under line 3
         d.ellipse((x, 462, x + 4, 466), fill="black")
     d.line((120, 1250, 1600, 1250), fill="black", width=3)  # a ruled line
     grey = cleaning.to_grey(np.asarray(img))
-    out = cleaning.remove_form_lines(grey, dpi=300)
+    out = cleaning.remove_form_lines(cleaning.remove_dot_leaders(grey, dpi=300), dpi=300)
     assert (out[458:471, 120:1600] < 128).sum() < 30
     assert (out[1245:1256, 120:1600] < 128).sum() < 30
     text_before = (grey[:1200] < 128).sum()
@@ -176,3 +176,19 @@ def test_remove_dot_leaders_erases_widely_spaced_dots_keeps_tone_marks() -> None
     # and nothing on an ordinary page of text is taken for a leader
     page = cleaning.to_grey(np.asarray(text_page()))
     assert np.array_equal(cleaning.remove_dot_leaders(page, dpi=300), page)
+
+
+def test_remove_form_lines_keeps_the_tops_of_closely_set_digits() -> None:
+    """The closing that joins a line's dashes also joins the tops of a row of digits set
+    close together into a thin run; only runs their own ink covers are lines (an ID whose
+    digit tops were erased read 'UUZU&%/⁄⁄¬1')."""
+    img = Image.new("RGB", (1700, 300), "white")
+    d = ImageDraw.Draw(img)
+    font = ImageFont.truetype(FONT, 50)
+    d.text((120, 60), "002087225129", font=font, fill="black")
+    d.text((900, 60), "NGUYỄN VĂN LONG", font=font, fill="black")
+    d.line((120, 250, 1600, 250), fill="black", width=3)  # a ruled line
+    grey = cleaning.to_grey(np.asarray(img))
+    out = cleaning.remove_form_lines(grey, dpi=300)
+    assert (out[245:256, 120:1600] < 128).sum() < 30
+    assert ((out[:200] < 128) == (grey[:200] < 128)).all()  # every pixel of text kept
