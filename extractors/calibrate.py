@@ -44,6 +44,10 @@ SCAN_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff")
 MIN_THRESHOLD = 0.9
 L2 = 1.0
 MIN_FAMILY_ROWS = 100
+# ... and at least this many wrong ones: a family read right every time on the corpus (all
+# vocabulary values once the pages read cleanly) gives a logistic model nothing to separate,
+# and it maps every value, garbled or not, to the top confidence
+MIN_FAMILY_WRONG = 10
 # Choosing the auto-accept bars. A bar counts the wrong fields seen above it and, weighted
 # by EXPECTED_WEIGHT, those the model itself expects there (the sum of 1 - p). With
 # GLOBAL_BAR one bar is chosen on all fields at once (thousands of them: stable) and a
@@ -184,16 +188,19 @@ def pick_threshold(p: np.ndarray, y: np.ndarray, target: float,
 
 
 def fit(rows: list[dict], target: float, l2: float = L2,
-        min_rows: int = MIN_FAMILY_ROWS) -> dict:
-    """One model per family with at least `min_rows` examples; the smaller families share
-    one POOLED_FAMILY model (each with its own baseline feature `fam_<family>`): a bar
-    chosen on two dozen examples does not hold on the next corpus."""
+        min_rows: int = MIN_FAMILY_ROWS, min_wrong: int = MIN_FAMILY_WRONG) -> dict:
+    """One model per family with at least `min_rows` examples of which `min_wrong` are
+    wrong; the other families share one POOLED_FAMILY model (each with its own baseline
+    feature `fam_<family>`): a bar chosen on two dozen examples, or on examples that are
+    all right, does not hold on the next corpus."""
     counts: dict[str, int] = defaultdict(int)
+    wrong: dict[str, int] = defaultdict(int)
     for r in rows:
         counts[r["family"]] += 1
+        wrong[r["family"]] += not r["correct"]
     by_family: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
-        if counts[r["family"]] >= min_rows:
+        if counts[r["family"]] >= min_rows and wrong[r["family"]] >= min_wrong:
             by_family[r["family"]].append(r)
         else:
             by_family[POOLED_FAMILY].append(

@@ -47,7 +47,8 @@ Drafts = dict[str, FieldDraft]
 
 # Issues that mean the value is a guess at what OCR misread (an impossible date read back
 # through a known digit slip): never accepted unreviewed.
-GUESSED = frozenset({"date_digits_repaired"})
+BOOK_REPAIRED = "book_digits_repaired"
+GUESSED = frozenset({"date_digits_repaired", BOOK_REPAIRED})
 # Issues of a value that reads well but may be only part of what is printed (a name of
 # one word, 'Mông' where 'H'Mông' may have lost its H'): never accepted unreviewed either.
 PARTIAL = frozenset({"name_one_word", "may_have_lost_prefix"})
@@ -171,11 +172,26 @@ def check_parent_age(drafts: Drafts, check: CrossCheck, today: date) -> None:
         _mark(drafts, (year_key,), ok, check.issue or "implausible_parent_age")
 
 
+_SLIPPED_BOOK = re.compile(r"9(\d)(/\d{4})?")
+
+
+def _undo_book_slip(book: FieldDraft) -> None:
+    """A register holds a year's entries in a few books ('Quyển số: 01/2013'); a book
+    numbered 90-99 is a 0 read as 9 (a known slip of these figures), so it is read back
+    and a person confirms it."""
+    m = _SLIPPED_BOOK.fullmatch(book.value or "")
+    if m is not None:
+        book.value = f"0{m.group(1)}{m.group(2) or ''}"
+        book.issues.append(BOOK_REPAIRED)
+
+
 def check_book_year(drafts: Drafts, check: CrossCheck, today: date) -> None:
     """'Quyển số: 02/2019' names the year of the register book: it is the registration
     year. Agreement confirms both; disagreement flags the book number only."""
     book_key, date_key = check.keys
     b, d = drafts.get(book_key), drafts.get(date_key)
+    if b is not None and isinstance(b.value, str):
+        _undo_book_slip(b)
     if not (b and d and isinstance(b.value, str)):
         return
     m = re.fullmatch(r"\d{1,4}/(\d{4})", b.value)

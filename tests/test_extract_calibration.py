@@ -74,7 +74,7 @@ def _check_recalibrated(model_path: Path, before: dict, url_fragment: str) -> No
     assert prov["counts"]["name"] == {"decisions": 60, "confirmed": 30, "updated": True}
     remap = Remap(**model["families"]["name"]["remap"])
     assert remap(0.9) < 0.75  # half of them were wrong
-    assert model["families"]["date"] == before["families"]["date"]  # no decisions: as was
+    assert model["families"]["place"] == before["families"]["place"]  # no decisions: as was
     assert Path(prov["history_copy"]).exists()
     assert json.loads(Path(prov["history_copy"]).read_text("utf-8")) == model
 
@@ -202,6 +202,21 @@ def test_small_families_share_one_pooled_model() -> None:
     assert set(families) == {"place", POOLED_FAMILY}
     assert pooled_feature("area") in families[POOLED_FAMILY]["weights"]
     assert families[POOLED_FAMILY]["fit"]["n"] == 35
+
+
+def test_a_family_read_right_every_time_joins_the_pooled_model() -> None:
+    """A large family without wrong examples (every vocabulary value right) gives its own
+    logistic model nothing to separate: it would map garbled values to the top too."""
+    from extractors.calibrate import fit
+    from extractors.confidence import POOLED_FAMILY, pooled_feature
+
+    always = [{"family": "vocab", "x": {"bias": 1.0, "debris": float(i % 7 == 0)},
+               "correct": True} for i in range(300)]
+    mixed = [{"family": "place", "x": {"bias": 1.0, "debris": float(i % 3 == 0)},
+              "correct": i % 3 != 0 or i % 2 == 0} for i in range(300)]
+    families = fit(always + mixed, 0.004)
+    assert set(families) == {"place", POOLED_FAMILY}
+    assert pooled_feature("vocab") in families[POOLED_FAMILY]["weights"]
 
 
 def test_a_bar_needs_more_than_a_lucky_sample() -> None:

@@ -71,3 +71,20 @@ def test_a_residence_that_stops_above_the_commune_level_lost_its_start() -> None
     assert "address_above_ward" in drafts["wife_residence"].issues
     assert drafts["husband_residence"].issues == []
     assert drafts["husband_residence"].evidence.disagreements == 0
+
+
+def test_a_book_numbered_in_the_nineties_is_a_zero_read_as_nine() -> None:
+    from extractors.review import GUESSED, check_book_year
+
+    check = CrossCheck("book_year", ("book_number", "registration_date"))
+    drafts = {"book_number": FieldDraft("book_number", "91/2013", "91/2013"),
+              "registration_date": FieldDraft("registration_date", "2013-05-02", None)}
+    check_book_year(drafts, check, TODAY)
+    book = drafts["book_number"]
+    assert book.value == "01/2013" and "book_digits_repaired" in book.issues
+    assert "book_digits_repaired" in GUESSED  # a person confirms it
+    for kept in ("01/2013", "12/2013", "9/2013"):
+        drafts = {"book_number": FieldDraft("book_number", kept, kept),
+                  "registration_date": FieldDraft("registration_date", "2013-05-02", None)}
+        check_book_year(drafts, check, TODAY)
+        assert drafts["book_number"].value == kept and drafts["book_number"].issues == []
