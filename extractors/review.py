@@ -52,6 +52,10 @@ GUESSED = frozenset({"date_digits_repaired", BOOK_REPAIRED})
 # Issues of a value that reads well but may be only part of what is printed (a name of
 # one word, 'Mông' where 'H'Mông' may have lost its H'): never accepted unreviewed either.
 PARTIAL = frozenset({"name_one_word", "may_have_lost_prefix"})
+# Issues of a value that is not a valid one as read: a closed vocabulary's unknown entry
+# (`unknown_ethnicity`, 'pao' for Dao), an impossible date: a person reads the scan.
+INVALID = frozenset({"invalid_term_date", "invalid_date"})
+UNKNOWN_PREFIX = "unknown_"
 # Issues of a value taken from another reading of the same fact (extractors.date_settle,
 # and `from_<key>` of a field's `fallback`): its agreement with that reading is made, not
 # found, and confirms neither.
@@ -346,7 +350,9 @@ def review(drafts: Drafts, spec: FormSpec, settings: Settings, *, today: date | 
             state = FieldState.flagged
         # a repair by guess, or a reading that may be partial: a person confirms it (a check
         # such as the ID's birth year confirms a part only)
-        if GUESSED.intersection(issues) or PARTIAL.intersection(issues):
+        if (GUESSED.intersection(issues) or PARTIAL.intersection(issues)
+                or INVALID.intersection(issues)
+                or any(i.startswith(UNKNOWN_PREFIX) for i in issues)):
             state = FieldState.flagged
         doubted = (not d.evidence.from_text_layer
                    and d.evidence.ocr_min < settings.min_ocr_word_confidence)

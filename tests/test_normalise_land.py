@@ -122,10 +122,19 @@ def test_term(raw: str, value: str) -> None:
 
 @given(st.dates())
 def test_term_until_a_date_keeps_the_printed_date(d) -> None:
+    """A real date within the years a land-use term can end in is kept as printed; one
+    outside them is never taken silently (read back through a slipped digit, or invalid)."""
+    from extractors.normalise.land import TERM_YEARS
+
     printed = f"Đến ngày {d.day:02d}/{d.month:02d}/{d.year:04d}"
-    if d.year >= 1000:
-        result = normalise_term(printed)
+    if d.year < 1000:
+        return
+    result = normalise_term(printed)
+    if TERM_YEARS[0] <= d.year <= TERM_YEARS[1]:
         assert result.value == printed and result.clean
+    else:
+        assert not result.clean
+        assert result.issues in (["date_digits_repaired"], ["invalid_term_date"])
 
 
 @pytest.mark.parametrize("raw, value", [

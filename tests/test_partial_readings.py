@@ -9,6 +9,7 @@ from extractors.form_spec import CrossCheck
 from extractors.normalise import NORMALISERS
 from extractors.normalise.names import normalise_name
 from extractors.review import PARTIAL, FieldDraft, check_dates_agree
+from pipeline.config import Settings
 
 TODAY = date(2026, 1, 1)
 
@@ -88,3 +89,31 @@ def test_a_book_numbered_in_the_nineties_is_a_zero_read_as_nine() -> None:
                   "registration_date": FieldDraft("registration_date", "2013-05-02", None)}
         check_book_year(drafts, check, TODAY)
         assert drafts["book_number"].value == kept and drafts["book_number"].issues == []
+
+
+def test_an_impossible_term_date_is_read_back_or_marked_invalid() -> None:
+    from extractors.normalise.land import normalise_term
+
+    for printed, read_back in (("Đến ngày 17/99/2074", "Đến ngày 17/09/2074"),
+                               ("Đến ngày 23/99/2945", "Đến ngày 23/09/2045"),
+                               ("Đến ngày 92/10/2054", "Đến ngày 02/10/2054")):
+        result = normalise_term(printed)
+        assert result.value == read_back and result.issues == ["date_digits_repaired"]
+    assert normalise_term("Đến ngày 31/02/2063").issues == ["invalid_term_date"]
+    assert normalise_term("Đến ngày 15/10/2063").issues == []
+
+
+def test_an_unknown_or_invalid_value_is_never_accepted_unreviewed(settings: Settings) -> None:
+    """'pao' for the ethnic group Dao is no entry of the closed list: however confident the
+    model is of a clean-looking word, a person reads it."""
+    from extractors.confidence import FieldEvidence
+    from extractors.registry import form_specs
+    from extractors.review import review
+    from pipeline.models import DocType, FieldState
+
+    spec = form_specs()[DocType.birth_certificate]
+    drafts = {"ethnicity": FieldDraft("ethnicity", "pao", "pao", page=1,
+                                      issues=["unknown_ethnicity"],
+                                      evidence=FieldEvidence(family="vocab", key="ethnicity"))}
+    fields = review(drafts, spec, settings, today=TODAY, confidence_fn=lambda e: 0.999)
+    assert fields["ethnicity"].state is FieldState.flagged

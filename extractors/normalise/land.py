@@ -228,10 +228,40 @@ def normalise_term(raw: str) -> Normalised:
         fixed, slips = _digits_in_date(found.group(0) if found else digits)
         slips = slips or debris or digits != date_text
         ok = bool(re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", fixed))
+        issues = [] if ok else ["unparsed_term"]
+        if ok:
+            fixed, issues = _possible_term_date(fixed)
+            slips = slips or bool(issues)
         value = f"Đến ngày {fixed}".strip()
-        return Normalised(value, [] if ok else ["unparsed_term"],
+        return Normalised(value, issues,
                           clean=ok and not slips and text == value, repaired=slips)
     return Normalised(text, ["unknown_term"], clean=False)
+
+
+TERM_YEARS = (1950, 2150)  # a land-use term ends decades after the certificate, not centuries
+
+
+def _possible_term_date(figures: str) -> tuple[str, list[str]]:
+    """The term's end date as read when it is a real date; else, when each impossible part
+    has exactly one reading with one slipped digit undone ('17/99/2074' is 17/09/2074,
+    '92/10/2054' 02/10/2054), that reading, marked `date_digits_repaired` (a person
+    confirms it); else as read, marked `invalid_term_date`."""
+    from extractors.normalise.dates import _slip_reading
+
+    parts = figures.split("/")
+    limits = ((1, 31), (1, 12), TERM_YEARS)
+    fixed: list[str] = []
+    for part, (low, high) in zip(parts, limits, strict=True):
+        reading = part if low <= int(part) <= high else _slip_reading(part, low, high)
+        if reading is None:
+            return figures, ["invalid_term_date"]
+        fixed.append(reading.zfill(len(part)))
+    try:
+        date(int(fixed[2]), int(fixed[1]), int(fixed[0]))
+    except ValueError:
+        return figures, ["invalid_term_date"]
+    repaired = "/".join(fixed)
+    return repaired, [] if repaired == figures else ["date_digits_repaired"]
 
 
 def _digits_in_date(text: str) -> tuple[str, bool]:
