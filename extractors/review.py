@@ -24,7 +24,10 @@ from extractors.confidence import (
 from extractors.evidence import place_issues, unit_code_fields
 from extractors.form_spec import CrossCheck, FormSpec
 from extractors.normalise.admin_units import resolve_place
+from extractors.normalise.dates import DIGITS_REPAIRED
 from extractors.normalise.identity import id_consistency_issues
+from extractors.normalise.names import ONE_WORD_NAME
+from extractors.normalise.text import SHORT_VARIANT
 from pipeline.config import Settings
 from pipeline.models import BBox, DocType, FieldState, FieldValue
 
@@ -48,14 +51,20 @@ Drafts = dict[str, FieldDraft]
 # Issues that mean the value is a guess at what OCR misread (an impossible date read back
 # through a known digit slip): never accepted unreviewed.
 BOOK_REPAIRED = "book_digits_repaired"
-GUESSED = frozenset({"date_digits_repaired", BOOK_REPAIRED})
+GUESSED = frozenset({DIGITS_REPAIRED, BOOK_REPAIRED})
 # Issues of a value that reads well but may be only part of what is printed (a name of
 # one word, 'Mông' where 'H'Mông' may have lost its H'): never accepted unreviewed either.
-PARTIAL = frozenset({"name_one_word", "may_have_lost_prefix"})
+PARTIAL = frozenset({ONE_WORD_NAME, SHORT_VARIANT})
 # Issues of a value that is not a valid one as read: a closed vocabulary's unknown entry
 # (`unknown_ethnicity`, 'pao' for Dao), an impossible date: a person reads the scan.
 INVALID = frozenset({"invalid_term_date", "invalid_date"})
 UNKNOWN_PREFIX = "unknown_"
+NEVER_AUTO = GUESSED | PARTIAL | INVALID
+
+
+def _never_auto(issues: list[str]) -> bool:
+    return bool(NEVER_AUTO.intersection(issues)) or any(
+        i.startswith(UNKNOWN_PREFIX) for i in issues)
 # Issues of a value taken from another reading of the same fact (extractors.date_settle,
 # and `from_<key>` of a field's `fallback`): its agreement with that reading is made, not
 # found, and confirms neither.
@@ -348,11 +357,9 @@ def review(drafts: Drafts, spec: FormSpec, settings: Settings, *, today: date | 
         state = FieldState.auto if conf >= threshold else FieldState.flagged
         if d.evidence.disagreements or units:  # a failed check always goes to a person
             state = FieldState.flagged
-        # a repair by guess, or a reading that may be partial: a person confirms it (a check
-        # such as the ID's birth year confirms a part only)
-        if (GUESSED.intersection(issues) or PARTIAL.intersection(issues)
-                or INVALID.intersection(issues)
-                or any(i.startswith(UNKNOWN_PREFIX) for i in issues)):
+        # a repair by guess, a reading that may be partial or is invalid: a person confirms
+        # it (a check such as the ID's birth year confirms a part only)
+        if _never_auto(issues):
             state = FieldState.flagged
         doubted = (not d.evidence.from_text_layer
                    and d.evidence.ocr_min < settings.min_ocr_word_confidence)

@@ -64,7 +64,7 @@ def parse_numeric_date(raw: str) -> Normalised | None:
         # A doubled separator is a glyph misread ('18⁄4/⁄1976' was 18/01/1976): the date is
         # a guess, shown to a person, never accepted unreviewed (extractors.review GUESSED).
         result.repaired, result.clean = True, False
-        result.issues = [*result.issues, "date_digits_repaired"]
+        result.issues = [*result.issues, DIGITS_REPAIRED]
     return result
 
 
@@ -89,6 +89,7 @@ def _strokes_as_slashes(text: str) -> tuple[str, bool]:
 # 21/11/2008, '79⁄70⁄2020' for 19/10/2020, '20/10/2822' for 20/10/2022; office-dev, 2026-11;
 # a 0 read as 9 in a typewriter face: '26/09/2907', '26/96/1994', office-dev v8).
 DIGIT_SLIPS = {"4": "1", "7": "1", "8": "0", "9": "0"}
+DIGITS_REPAIRED = "date_digits_repaired"  # an issue: a person confirms the reading back
 
 
 def _slip_reading(figures: str, low: int, high: int) -> str | None:
@@ -100,25 +101,31 @@ def _slip_reading(figures: str, low: int, high: int) -> str | None:
     return options.pop() if len(options) == 1 else None
 
 
+def slip_read_parts(parts: list[str], limits: list[tuple[int, int]]) -> list[str] | None:
+    """Each part of a date as read when within its limits, else its one reading with one
+    slipped digit undone; None when a part out of its limits has no such reading or several."""
+    fixed: list[str] = []
+    for part, (low, high) in zip(parts, limits, strict=True):
+        reading = part if low <= int(part) <= high else _slip_reading(part, low, high)
+        if reading is None:
+            return None
+        fixed.append(reading)
+    return fixed
+
+
 def _undo_digit_slips(day: str, month: str, year: str) -> Normalised | None:
     """An impossible date whose impossible parts each have exactly one possible reading with
     one slipped digit undone: that reading, marked repaired and `date_digits_repaired` (a
     person confirms it: extractors.review never auto-accepts it). Possible parts are kept as
     read; None when it stays ambiguous."""
-    limits = ((day, 1, 31), (month, 1, 12), (year, MIN_YEAR, date.today().year + 1))
-    fixed: list[str] = []
-    for part, low, high in limits:
-        if low <= int(part) <= high:
-            fixed.append(part)
-            continue
-        reading = _slip_reading(part, low, high)
-        if reading is None:
-            return None
-        fixed.append(reading)
+    fixed = slip_read_parts([day, month, year],
+                            [(1, 31), (1, 12), (MIN_YEAR, date.today().year + 1)])
+    if fixed is None:
+        return None
     result = _make(int(fixed[2]), int(fixed[1]), int(fixed[0]))
     if result.value is None:
         return None
-    return Normalised(result.value, ["date_digits_repaired"], clean=False, repaired=True)
+    return Normalised(result.value, [DIGITS_REPAIRED], clean=False, repaired=True)
 
 
 def parse_date_words(raw: str) -> Normalised | None:
@@ -193,7 +200,7 @@ def normalise_year(raw: str) -> Normalised:
     if not MIN_YEAR <= year <= date.today().year:  # a year of birth is never to come
         reading = _slip_reading(str(year), MIN_YEAR, date.today().year)
         if reading is not None:  # '7995': a 1 read as 7
-            return Normalised(int(reading), ["date_digits_repaired"], clean=False,
+            return Normalised(int(reading), [DIGITS_REPAIRED], clean=False,
                               repaired=True)
         return Normalised(None, ["invalid_year"], clean=False)
     return Normalised(year, clean=clean, repaired=repaired)

@@ -16,7 +16,7 @@ from datetime import date
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from extractors.normalise.dates import normalise_date
+from extractors.normalise.dates import DIGITS_REPAIRED, normalise_date, slip_read_parts
 from extractors.normalise.digits import CONFUSIONS, SLASHES
 from extractors.normalise.number_words import parse_number, repair_token
 from extractors.normalise.places import repair_place
@@ -246,22 +246,16 @@ def _possible_term_date(figures: str) -> tuple[str, list[str]]:
     has exactly one reading with one slipped digit undone ('17/99/2074' is 17/09/2074,
     '92/10/2054' 02/10/2054), that reading, marked `date_digits_repaired` (a person
     confirms it); else as read, marked `invalid_term_date`."""
-    from extractors.normalise.dates import _slip_reading
-
-    parts = figures.split("/")
-    limits = ((1, 31), (1, 12), TERM_YEARS)
-    fixed: list[str] = []
-    for part, (low, high) in zip(parts, limits, strict=True):
-        reading = part if low <= int(part) <= high else _slip_reading(part, low, high)
-        if reading is None:
-            return figures, ["invalid_term_date"]
-        fixed.append(reading.zfill(len(part)))
-    try:
-        date(int(fixed[2]), int(fixed[1]), int(fixed[0]))
-    except ValueError:
+    fixed = slip_read_parts(figures.split("/"), [(1, 31), (1, 12), TERM_YEARS])
+    if fixed is not None:
+        try:
+            date(int(fixed[2]), int(fixed[1]), int(fixed[0]))
+        except ValueError:  # 31/02
+            fixed = None
+    if fixed is None:
         return figures, ["invalid_term_date"]
     repaired = "/".join(fixed)
-    return repaired, [] if repaired == figures else ["date_digits_repaired"]
+    return repaired, [] if repaired == figures else [DIGITS_REPAIRED]
 
 
 def _digits_in_date(text: str) -> tuple[str, bool]:
