@@ -58,16 +58,24 @@ def agreeing_fields(doc_type: str, values: Mapping[str, Any],
     return out
 
 
-def registry_confirmed(record: Any, linker: Any) -> set[str]:
-    """The keys of `record` (a `pipeline.models.Record` with persons linked) that the
-    registry confirms."""
+def _linked_view(record: Any, linker: Any) -> tuple[dict[str, Any],
+                                                    Mapping[str, Mapping[str, Any]],
+                                                    dict[str, str]] | None:
+    """(field values, registry rows by citizen id, role -> linked citizen id) of a record
+    with persons linked; None when no person is linked."""
     links = {p.role: p.citizen_id for p in record.persons
              if p.match.value == "linked" and p.citizen_id}
     if not links:
-        return set()
+        return None
     citizens = linker.rows(sorted(set(links.values())))  # kept from linking, else read
-    values = {k: f.value for k, f in record.fields.items()}
-    return agreeing_fields(record.doc_type.value, values, citizens, links)
+    return {k: f.value for k, f in record.fields.items()}, citizens, links
+
+
+def registry_confirmed(record: Any, linker: Any) -> set[str]:
+    """The keys of `record` (a `pipeline.models.Record` with persons linked) that the
+    registry confirms."""
+    view = _linked_view(record, linker)
+    return agreeing_fields(record.doc_type.value, *view) if view is not None else set()
 
 
 # --- Registry suggestions ---------------------------------------------------------------
@@ -147,10 +155,5 @@ def suggested_fields(doc_type: str, values: Mapping[str, Any],
 
 def registry_suggestions(record: Any, linker: Any) -> dict[str, Any]:
     """`suggested_fields` for a record with persons linked."""
-    links = {p.role: p.citizen_id for p in record.persons
-             if p.match.value == "linked" and p.citizen_id}
-    if not links:
-        return {}
-    citizens = linker.rows(sorted(set(links.values())))
-    values = {k: f.value for k, f in record.fields.items()}
-    return suggested_fields(record.doc_type.value, values, citizens, links)
+    view = _linked_view(record, linker)
+    return suggested_fields(record.doc_type.value, *view) if view is not None else {}
