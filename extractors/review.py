@@ -26,8 +26,9 @@ from extractors.form_spec import CrossCheck, FormSpec
 from extractors.normalise.admin_units import resolve_place
 from extractors.normalise.dates import DIGITS_REPAIRED
 from extractors.normalise.identity import id_consistency_issues
-from extractors.normalise.names import ONE_WORD_NAME
+from extractors.normalise.names import ONE_WORD_NAME, normalise_name
 from extractors.normalise.text import SHORT_VARIANT
+from extractors.normalise.vocab import vocab_key
 from pipeline.config import Settings
 from pipeline.models import BBox, DocType, FieldState, FieldValue
 
@@ -278,9 +279,6 @@ def check_foreign_name(drafts: Drafts, check: CrossCheck, today: date) -> None:
     """A spouse of another nationality has a name in another language ('MARIA GARCIA',
     'WANG XIAO MING'): the Vietnamese syllable repairs of extractors.normalise.names would
     turn it into Vietnamese words ('Đặng Giao Ming'), so it is read as printed."""
-    from extractors.normalise.names import normalise_name
-    from extractors.normalise.vocab import vocab_key
-
     name_key, nationality_key = check.keys
     name, nationality = drafts.get(name_key), drafts.get(nationality_key)
     if not (name and nationality and name.raw and isinstance(nationality.value, str)):
