@@ -39,9 +39,8 @@ def suppress_red(image: Image, *, min_excess: int = 60, dpi: int = 300,
     """
     if image.ndim == 2:
         return image
-    r = image[:, :, 0].astype(np.int16)
-    other = np.maximum(image[:, :, 1], image[:, :, 2]).astype(np.int16)
-    red = (r - other) > min_excess
+    r, g, b = cv2.split(image)
+    red = cv2.subtract(r, cv2.max(g, b)) > min_excess  # saturating: never below 0
     if not red.any():
         return image
     out = image.copy()
@@ -267,30 +266,33 @@ def remove_form_lines(image: Image, *, dpi: int = 300, min_length_mm: float = 15
         runs = cv2.morphologyEx(joined, cv2.MORPH_OPEN, rect(cv2.MORPH_RECT, keep))
         n, labels, stats, _ = cv2.connectedComponentsWithStats(runs, connectivity=8)
         side = cv2.CC_STAT_HEIGHT if horizontal else cv2.CC_STAT_WIDTH
-        thin = (stats[:, side] <= thick) & (_coverage(labels, stats, small, horizontal)
-                                            >= min_coverage)
+        thin = stats[:, side] <= thick
         thin[0] = False
-        lines |= np.where(thin, np.uint8(255), np.uint8(0))[labels]
+        for label in np.flatnonzero(thin):
+            thin[label] = _coverage(labels, stats, small, label, horizontal) >= min_coverage
+        if thin.any():
+            lines |= np.where(thin, np.uint8(255), np.uint8(0))[labels]
+    if not lines.any():
+        return image
     if scale < 1:
         lines = cv2.resize(lines, (grey.shape[1], grey.shape[0]),
                            interpolation=cv2.INTER_NEAREST)
-    lines = cv2.dilate(lines, np.ones((3, 3), np.uint8))
+    erase = cv2.bitwise_and(cv2.dilate(lines, np.ones((3, 3), np.uint8)), ink)
+    if image.ndim == 2:
+        return cv2.max(image, erase)  # 255 where a line's ink was, the page elsewhere
     out = image.copy()
-    out[(lines > 0) & (ink > 0)] = 255
+    out[erase > 0] = 255
     return out
 
 
-def _coverage(labels: np.ndarray, stats: np.ndarray, ink: np.ndarray,
-              horizontal: bool) -> np.ndarray:
-    """Per component, the share of its extent (the columns of a horizontal one, the rows of
-    a vertical one) where its pixels hold ink before the closing joined them."""
-    ys, xs = np.nonzero((labels > 0) & (ink > 0))
-    pos = xs if horizontal else ys
-    size = labels.shape[1 if horizontal else 0]
-    inked = np.unique(labels[ys, xs].astype(np.int64) * size + pos) // size
-    counts = np.bincount(inked, minlength=len(stats))
-    extent = stats[:, cv2.CC_STAT_WIDTH if horizontal else cv2.CC_STAT_HEIGHT]
-    return counts / np.maximum(extent, 1)
+def _coverage(labels: np.ndarray, stats: np.ndarray, ink: np.ndarray, label: int,
+              horizontal: bool) -> float:
+    """The share of a component's extent (the columns of a horizontal one, the rows of a
+    vertical one) where its pixels hold ink before the closing joined them."""
+    x, y, w, h = (int(v) for v in stats[label, :4])
+    own = (labels[y:y + h, x:x + w] == label) & (ink[y:y + h, x:x + w] > 0)
+    inked = own.any(axis=0 if horizontal else 1)
+    return float(np.count_nonzero(inked)) / max(w if horizontal else h, 1)
 
 
 def remove_dot_leaders(image: Image, *, dpi: int = 300, max_dot_mm: float = 0.6,
@@ -318,8 +320,8 @@ def remove_dot_leaders(image: Image, *, dpi: int = 300, max_dot_mm: float = 0.6,
         return image
     xs, ys = centres[:, 0], centres[:, 1]
     dots = dots[np.argsort(ys[dots], kind="stable")]
-    erase = np.zeros(n, dtype=bool)
     band, pitch = max_dy_mm * px, max_pitch_mm * px
+    runs: list[np.ndarray] = []
     i = 0
     while i < dots.size:  # rows of dots on one level, then runs of near neighbours in a row
         j = i
@@ -334,18 +336,25 @@ def remove_dot_leaders(image: Image, *, dpi: int = 300, max_dot_mm: float = 0.6,
             mid = float(np.median(gaps))
             q1, q3 = np.percentile(gaps, (25, 75))
             if mid > 0 and q3 - q1 <= max_pitch_spread * mid:
-                erase[run] = True
+                runs.append(run)
         i = j + 1
-    if not erase.any():
+    if not runs:
         return image
-    letters = np.where(small[labels] | (labels == 0), np.uint8(0), np.uint8(255))
     reach = max(2, round(letter_reach_mm * px))
     kernel = np.ones((reach, 3), np.uint8)  # anchored at its bottom row: ink above a pixel
-    under_letter = cv2.dilate(letters, kernel, anchor=(1, reach - 1))
-    covered = np.bincount(labels[under_letter > 0], minlength=n) > 0
-    erase &= ~covered
     out = image.copy()
-    out[erase[labels]] = 255
+    for run in runs:  # only the run's band: its dots and the `reach` rows above them
+        left, top = stats[run, cv2.CC_STAT_LEFT], stats[run, cv2.CC_STAT_TOP]
+        x0, y0 = max(0, int(left.min()) - 1), max(0, int(top.min()) - reach + 1)
+        x1 = int((left + stats[run, cv2.CC_STAT_WIDTH]).max()) + 1
+        y1 = int((top + stats[run, cv2.CC_STAT_HEIGHT]).max())
+        sub = labels[y0:y1, x0:x1]
+        letters = np.where(small[sub] | (sub == 0), np.uint8(0), np.uint8(255))
+        under_letter = cv2.dilate(letters, kernel, anchor=(1, reach - 1))
+        erase = np.zeros(n, dtype=bool)
+        erase[run] = True
+        erase[sub[under_letter > 0]] = False  # a tone mark, or a dot the text covers
+        out[y0:y1, x0:x1][erase[sub]] = 255
     return out
 
 
