@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image, ImageChops, ImageDraw, ImageFont
@@ -192,3 +193,16 @@ def test_remove_form_lines_keeps_the_tops_of_closely_set_digits() -> None:
     out = cleaning.remove_form_lines(grey, dpi=300)
     assert (out[245:256, 120:1600] < 128).sum() < 30
     assert ((out[:200] < 128) == (grey[:200] < 128)).all()  # every pixel of text kept
+
+
+def test_components_fall_back_to_32_bit_labels_when_16_do_not_fit() -> None:
+    from pipeline.cleaning import components
+
+    few = np.zeros((60, 60), np.uint8)
+    few[10:20, 10:20] = few[30:40, 30:50] = 255
+    n, labels, stats, _ = components(few)
+    assert n == 3 and labels.dtype == np.uint16 and stats[1:, cv2.CC_STAT_AREA].tolist() == [100, 200]
+    specks = np.zeros((800, 800), np.uint8)
+    specks[::3, ::3] = 255  # 71,289 separate dots: more labels than 16 bits hold
+    n, labels, _, _ = components(specks)
+    assert n == 267 * 267 + 1 and labels.max() == n - 1
