@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     min_ocr_dpi: int = 250  # scans below this are upscaled to `dpi` before OCR
     tesseract_lang: str = "vie"
     tesseract_psm: int = 6
+    ocr_letter_px: float = Field(
+        default=21.0, description="pages whose letters stand taller than this (median, in "
+        "pixels) are scaled down to it for Tesseract, boxes scaled back (pipeline.ocr."
+        "ocr_scale); 0: always read at full size")
     ocr_workers: int = Field(default_factory=_default_workers)
     document_processes: int | None = Field(
         default=None, description="worker processes a batch runs its documents in (default "
@@ -51,6 +55,14 @@ class Settings(BaseSettings):
     render_memory_mb: int = 3072
     reread_lines: bool = Field(default=True, description="read weak lines a second time, "
                                "alone, and let extraction choose (pipeline.reread)")
+    # Each weak line is read twice more, once per mode (one Tesseract call per mode and
+    # page). Measured on 17 office-dev / 15 poor-dev documents (in-process, stored readings),
+    # fields right of 381 / 277: first reading 314 / 197; psm 6 alone 328 / 201; psm 4 alone
+    # 328 / 207; both 336 / 209. psm 4 recovers lines beside a QR code ('Bà: NGUYỄN NGỌC
+    # ANH' where psm 6 gives noise) and lost register numbers; psm 6 tone marks and dates.
+    reread_modes: tuple[int, ...] = Field(default=(4, 6), description="Tesseract page "
+                                          "segmentation modes weak lines are re-read in, one "
+                                          "reading each (pipeline.reread)")
     reuse_readings: bool = Field(default=True, description="reuse stored page readings "
                                  "(OCR output) when reprocessing; see pipeline.readings")
 

@@ -21,12 +21,13 @@ from pipeline.errors import StorageError
 from pipeline.models import PageText
 from pipeline.storage import ObjectStore, keys
 
-READING_VERSION = "9"  # 2: unrecognised documents re-read upright; 3: low-DPI upscaling;
+READING_VERSION = "10"  # 2: unrecognised documents re-read upright; 3: low-DPI upscaling;
 # 4: text layers read by pdfium, turned upright when their lines run down or up the page;
 # 5: uneven lighting flattened before OCR and OSD; 6: ... only on unevenly lit pages;
 # 7: red printed lines (land titles, serial) kept as ink, only seals removed;
 # 8: leader dots erased whatever their pitch (cleaning.remove_dot_leaders);
-# 9: only solid runs erased as form lines (a row of digits' tops is no line)
+# 9: only solid runs erased as form lines (a row of digits' tops is no line);
+# 10: pages with large letters read scaled down to `ocr_letter_px` (pipeline.ocr.ocr_scale)
 
 
 M = TypeVar("M", bound=BaseModel)
@@ -50,6 +51,7 @@ def _tesseract_version() -> str:
 def fingerprint(settings: Settings) -> str:
     parts = (READING_VERSION, _tesseract_version(), settings.tesseract_lang,
              str(settings.tesseract_psm), str(settings.dpi), str(settings.min_ocr_dpi),
+             str(settings.ocr_letter_px),
              ",".join(DEFAULT_STEPS))
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 

@@ -24,16 +24,9 @@ from pydantic import BaseModel
 from pipeline.config import Settings
 from pipeline.models import BBox, LineReread, PageText, ScanFile, Word
 from pipeline.pages import RenderedPage
-from pipeline.pdf_pages import write_pnm
 from pipeline.readings import load_cached
 from pipeline.storage import ObjectStore, keys
 
-REREAD_PSMS = (4, 6)
-"""Each weak line is read twice more, once per page segmentation mode (one call each per
-page). Measured on 17 office-dev / 15 poor-dev documents (in-process, stored readings),
-fields right of 381 / 277: first reading 314 / 197; psm 6 alone 328 / 201; psm 4 alone
-328 / 207; both 336 / 209. psm 4 recovers lines beside a QR code ('Bà: NGUYỄN NGỌC ANH'
-where psm 6 gives noise) and lost register numbers; psm 6 tone marks and dates in words."""
 MARGIN = 0.35  # of the line height, around each strip
 GAP = 1.2  # white rows between stacked strips, in line heights (keeps Tesseract's lines apart)
 SIDE = 20  # white columns left and right of every strip, in pixels
@@ -101,15 +94,12 @@ def map_words(data: dict, strips: list[Strip]) -> list[list[Word]]:
 def read_strips(image: np.ndarray, boxes: list[BBox], settings: Settings,
                 page: int = 0, psm: int = 6) -> list[list[Word]]:
     """Read every box of `image` isolated from the rest, with one Tesseract call."""
-    from pipeline.ocr import tesseract_data
+    from pipeline.ocr import read_image
 
     if not boxes:
         return []
     stacked, strips = stack_strips(image, boxes)
-    with tempfile.TemporaryDirectory(prefix="sohoa-reread-") as tmp:
-        path = write_pnm(Path(tmp) / "strips", stacked)
-        data = tesseract_data(str(path), settings, page, psm=psm)
-    return map_words(data, strips)
+    return map_words(read_image(stacked, settings, page, psm=psm), strips)
 
 
 def reread_page(image: np.ndarray, page: PageText, line_boxes: list[tuple[BBox, int]],
@@ -152,7 +142,7 @@ def reread_lines(image: np.ndarray, page: PageText, settings: Settings) -> list[
     if not lines:
         return []
     out: list[LineReread] = []
-    for psm in REREAD_PSMS:
+    for psm in settings.reread_modes:
         words = reread_page(image, page, lines, settings, psm)
         out += [LineReread(box=box, words=ws, psm=psm)
                 for (box, _), ws in zip(lines, words, strict=True)]
@@ -162,7 +152,7 @@ def reread_lines(image: np.ndarray, page: PageText, settings: Settings) -> list[
 def fingerprint(settings: Settings) -> str:
     from pipeline.readings import fingerprint as reading_fingerprint
 
-    parts = (REREAD_VERSION, reading_fingerprint(settings), ",".join(map(str, REREAD_PSMS)), str(WEAK_WORD),
+    parts = (REREAD_VERSION, reading_fingerprint(settings), ",".join(map(str, settings.reread_modes)), str(WEAK_WORD),
              str(MARGIN), str(GAP))
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 

@@ -128,3 +128,41 @@ def test_low_dpi_scans_are_upscaled_to_the_configured_dpi(settings) -> None:
     assert dpi == settings.dpi == 300 and scaled.shape == (2000, 1400)
     same, dpi = at_ocr_resolution(image, 300, settings)
     assert dpi == 300 and same is image
+
+
+# --- reading large print scaled down (ocr_scale) --------------------------------------------
+
+
+def test_large_print_is_read_scaled_small_print_at_full_size() -> None:
+    big, small = lines_image(LINES), lines_image_sized(LINES, 26)
+    assert ocr.letter_height(big) > 1.5 * ocr.letter_height(small)
+    assert ocr.ocr_scale(big, Settings()) < 0.9
+    assert ocr.ocr_scale(small, Settings()) == 1.0
+    assert ocr.ocr_scale(big, Settings(ocr_letter_px=0)) == 1.0
+    assert ocr.ocr_scale(np.full((400, 400), 255, np.uint8), Settings()) == 1.0  # no letters
+
+
+def test_scaled_reading_gives_the_same_words_in_full_size_pixels() -> None:
+    image = lines_image(LINES)
+    scaled = ocr.ocr_page(image, 1, 300, Settings())
+    full = ocr.ocr_page(image, 1, 300, Settings(ocr_letter_px=0))
+    assert scaled.text == full.text
+    assert (scaled.width, scaled.height) == (full.width, full.height)
+    for a, b in zip(scaled.words, full.words, strict=True):
+        assert max(abs(p - q) for p, q in zip(a.bbox, b.bbox, strict=True)) <= 4, (a, b)
+
+
+def test_unscale_boxes() -> None:
+    data = {"left": [10], "top": [20], "width": [5], "height": [7], "text": ["x"]}
+    out = ocr.unscale_boxes(data, 0.5)
+    assert (out["left"], out["top"], out["width"], out["height"]) == ([20], [40], [10], [14])
+    assert out["text"] == ["x"] and data["left"] == [10]
+
+
+def lines_image_sized(lines: list[str], size: int, width: int = 1800) -> np.ndarray:
+    img = Image.new("L", (width, 120 + round(size * 2.3) * len(lines)), 255)
+    d = ImageDraw.Draw(img)
+    font = ImageFont.truetype(FONT, size)
+    for i, line in enumerate(lines):
+        d.text((80, 60 + round(size * 2.3) * i), line, font=font, fill=0)
+    return np.asarray(img)
