@@ -19,6 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from pipeline.config import Settings, get_settings
 from pipeline.errors import InputError, SohoaError
+from pipeline.memory import keep_freed_memory
 from pipeline.models import BatchItem, BatchSummary
 
 app = typer.Typer(help="SoHoa: scanned Vietnamese civil-status and land records → verified "
@@ -235,6 +236,7 @@ if _GC_WAS_ENABLED:
 
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    keep_freed_memory()  # documents read in this process too (one document, or no pool)
     try:
         app()
     except SohoaError as err:

@@ -7,6 +7,8 @@ import gc
 
 import pipeline.batch  # noqa: F401  - the document stages and everything they import
 from extractors import warm_up
+from pipeline.memory import keep_freed_memory
 
+keep_freed_memory()  # inherited by every worker forked from here
 warm_up()
 gc.freeze()  # long-lived tables: out of every collection, in the forkserver and its forks
