@@ -166,21 +166,24 @@ def build_lines(page: PageText, *, min_overlap: float = 0.5) -> list[Line]:
     segments.sort(key=lambda s: (seg_box(s)[1] + seg_box(s)[3]) / 2)
     merged: list[list[Word]] = []
     boxes: list[BBox] = []
+    cores: list[BBox] = []  # each merged line's _core_box, kept up to date as it grows
     for seg in segments:
         box = seg_box(seg)
         target = None
         # Compare with the last few lines only: a segment joins the line it overlaps most.
         best = min_overlap
         for i in range(max(0, len(merged) - 3), len(merged)):
-            ov = _v_overlap(_core_box(merged[i]), box)
+            ov = _v_overlap(cores[i], box)
             if ov >= best:
                 best, target = ov, i
         if target is None:
             merged.append(list(seg))
             boxes.append(box)
+            cores.append(_core_box(merged[-1]))
         else:
             merged[target].extend(seg)
             boxes[target] = union_bbox([boxes[target], box])
+            cores[target] = _core_box(merged[target])
     lines: list[Line] = []
     for words in merged:
         words.sort(key=lambda w: w.bbox[0])

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _WS = re.compile(r"\s+")
 _D_FOLD = str.maketrans({"Đ": "D", "đ": "d", "Ð": "D"})
@@ -20,8 +21,10 @@ def clean(text: str) -> str:
     return _WS.sub(" ", nfc(text)).strip()
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
-    """Lower case without diacritics: 'NGUYỄN Đức' -> 'nguyen duc'."""
+    """Lower case without diacritics: 'NGUYỄN Đức' -> 'nguyen duc'. Cached: label search and
+    unit matching fold the same words again and again (65,000 calls for 100 text pages)."""
     decomposed = unicodedata.normalize("NFD", text.translate(_D_FOLD))
     stripped = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
     return _WS.sub(" ", stripped.lower()).strip()

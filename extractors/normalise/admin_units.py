@@ -50,6 +50,7 @@ MAX_PREFIX_WORDS = 6
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 
 
+@lru_cache(maxsize=1 << 16)
 def _tone_key(word: str) -> str:
     """A word with its tone mark moved to the end: 'hoà' and 'hòa' (old and new placement)
     give the same key; case is kept."""
@@ -59,6 +60,7 @@ def _tone_key(word: str) -> str:
     return unicodedata.normalize("NFC", base) + tones
 
 
+@lru_cache(maxsize=1 << 16)
 def spelling_key(text: str) -> str:
     """Exact comparison key: NFC, single spaces, tone placement folded, case kept."""
     return " ".join(_tone_key(w) for w in unicodedata.normalize("NFC", text).split())
