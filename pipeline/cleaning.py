@@ -47,15 +47,20 @@ def suppress_red(image: Image, *, min_excess: int = 60, dpi: int = 300,
     text and star included. Red blobs shaped like a line of text (wider than tall, outside
     any seal) are kept as ink. Grey input is returned as is.
     """
-    if image.ndim == 2:
-        return image
-    r, g, b = cv2.split(image)
-    red = cv2.subtract(r, cv2.max(g, b)) > min_excess  # saturating: never below 0
+    if image.ndim == 2 or not red_mask(image[::4, ::4], min_excess).any():
+        return image  # a look at every 16th pixel first: most pages carry no red at all
+    red = red_mask(image, min_excess)
     if not red.any():
         return image
     out = image.copy()
     out[red & ~red_text_mask(red, dpi=dpi, max_text_mm=max_text_mm)] = 255
     return out
+
+
+def red_mask(image: Image, min_excess: int = 60) -> np.ndarray:
+    """Where red exceeds both green and blue by `min_excess` (RGB input)."""
+    r, g, b = cv2.split(image)
+    return cv2.subtract(r, cv2.max(g, b)) > min_excess  # saturating: never below 0
 
 
 def red_text_mask(red: np.ndarray, *, dpi: int = 300, max_text_mm: float = 12.0) -> np.ndarray:
@@ -123,8 +128,13 @@ def paper_unevenness(image: Image) -> float:
 
 def _ink_points(grey: Image, max_side: int) -> tuple[np.ndarray, np.ndarray, float]:
     scale = min(1.0, max_side / max(grey.shape))
-    small = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) \
-        if scale < 1 else grey
+    small = grey
+    if scale < 0.5:  # halving first: OpenCV's area resampling is 10x faster at exactly 1/2
+        small = cv2.resize(grey, (grey.shape[1] // 2, grey.shape[0] // 2),
+                           interpolation=cv2.INTER_AREA)
+    if scale < 1:
+        size = (round(grey.shape[1] * scale), round(grey.shape[0] * scale))
+        small = cv2.resize(small, size, interpolation=cv2.INTER_AREA)
     _, ink = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     ys, xs = np.nonzero(ink)
     if len(xs) > 150_000:  # subsample: the profile sharpness needs far fewer points

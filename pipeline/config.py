@@ -55,12 +55,15 @@ class Settings(BaseSettings):
     render_memory_mb: int = 3072
     reread_lines: bool = Field(default=True, description="read weak lines a second time, "
                                "alone, and let extraction choose (pipeline.reread)")
-    # Each weak line is read twice more, once per mode (one Tesseract call per mode and
-    # page). Measured on 17 office-dev / 15 poor-dev documents (in-process, stored readings),
-    # fields right of 381 / 277: first reading 314 / 197; psm 6 alone 328 / 201; psm 4 alone
-    # 328 / 207; both 336 / 209. psm 4 recovers lines beside a QR code ('Bà: NGUYỄN NGỌC
-    # ANH' where psm 6 gives noise) and lost register numbers; psm 6 tone marks and dates.
-    reread_modes: tuple[int, ...] = Field(default=(4, 6), description="Tesseract page "
+    # Each weak line is read again once per mode (one Tesseract call per mode and page).
+    # Measured on 17 office-dev / 15 poor-dev documents (in-process, stored readings), fields
+    # right of 381 / 277: first reading 314 / 197; psm 6 alone 328 / 201; psm 4 alone 328 /
+    # 207; both 336 / 209 (psm 4 recovers lines beside a QR code and lost register numbers,
+    # psm 6 tone marks and dates). With today's cleaning and scaled reading, on the whole dev
+    # corpora (READING_VERSION 10): psm 4 alone 2185/2220 and 1642/1850 fields right, both
+    # 2188 and 1643, for a second Tesseract call per page (+13% of an image page's CPU):
+    # psm 4 alone is the default.
+    reread_modes: tuple[int, ...] = Field(default=(4,), description="Tesseract page "
                                           "segmentation modes weak lines are re-read in, one "
                                           "reading each (pipeline.reread)")
     reuse_readings: bool = Field(default=True, description="reuse stored page readings "

@@ -21,13 +21,14 @@ from pipeline.errors import StorageError
 from pipeline.models import PageText
 from pipeline.storage import ObjectStore, keys
 
-READING_VERSION = "10"  # 2: unrecognised documents re-read upright; 3: low-DPI upscaling;
+READING_VERSION = "11"  # 2: unrecognised documents re-read upright; 3: low-DPI upscaling;
 # 4: text layers read by pdfium, turned upright when their lines run down or up the page;
 # 5: uneven lighting flattened before OCR and OSD; 6: ... only on unevenly lit pages;
 # 7: red printed lines (land titles, serial) kept as ink, only seals removed;
 # 8: leader dots erased whatever their pitch (cleaning.remove_dot_leaders);
 # 9: only solid runs erased as form lines (a row of digits' tops is no line);
-# 10: pages with large letters read scaled down to `ocr_letter_px` (pipeline.ocr.ocr_scale)
+# 10: pages with large letters read scaled down to `ocr_letter_px` (pipeline.ocr.ocr_scale);
+# 11: skew measured on a page halved first; red looked for on every 16th pixel first
 
 
 M = TypeVar("M", bound=BaseModel)

@@ -107,7 +107,8 @@ def test_only_lines_with_a_weak_word_are_read_again() -> None:
     page = PageText(page=1, width=image.shape[1], height=image.shape[0], dpi=300,
                     source="ocr", words=words)
     assert len(weak_lines(page)) == 1
-    readings = reread_lines(image, page, Settings())
+    assert [r.psm for r in reread_lines(image, page, Settings())] == [4]  # the default
+    readings = reread_lines(image, page, Settings(reread_modes=(4, 6)))
     assert sorted(r.psm for r in readings) == [4, 6]  # one reading per segmentation mode
     for again in readings:
         assert again.box[1] == boxes[2][1] and "1965" in [w.text for w in again.words]
