@@ -1,12 +1,14 @@
 """Pages per minute of `sohoa process` against the bare `tesseract` CLI, as ratios measured
 in one run (this machine is shared and noisy: absolute figures drift, ratios much less).
 
-    python benchmarks/throughput.py [--docs 20] [--text-docs 200] [--rounds 2] [--workdir DIR]
+    python benchmarks/throughput.py [--docs 60] [--text-docs 400] [--rounds 2] [--workdir DIR]
 
 1. Generates single-page documents (birth, death, marriage; `office` profile): `--docs` as
-   JPEG scans and `--text-docs` as born-digital PDFs with a real text layer (a batch large
-   enough that `sohoa`'s fixed start-up - imports, warm sandbox children, unit tables, ~4 s -
-   does not hide the per-page rate; the comparison is between rates, pages per minute).
+   JPEG scans and `--text-docs` as born-digital PDFs with a real text layer. Both batches are
+   large enough that `sohoa`'s fixed start-up (imports, the document workers' forkserver,
+   warm sandbox children, unit tables: ~2 s of CPU, 1-1.5 s of wall time) does not hide the
+   per-page rate archive staff get on batches of thousands: at 20 scans it was a tenth of
+   the run, at 60 a thirtieth; 200 text-layer PDFs take 4-5 s in all, 400 about 8.
 2. Bare Tesseract: `tesseract PAGE OUT -l vie --psm 6` on the same JPEG page images,
    OMP_THREAD_LIMIT=1, two processes in parallel.
 3. `sohoa process` (a fresh data folder each time, so nothing is deduplicated) on the JPEGs,
@@ -89,8 +91,8 @@ def sohoa_process(source: Path, work: Path) -> tuple[float, float, dict]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--docs", type=int, default=20)
-    parser.add_argument("--text-docs", type=int, default=200)
+    parser.add_argument("--docs", type=int, default=60)
+    parser.add_argument("--text-docs", type=int, default=400)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--seed", type=int, default=4242)
     parser.add_argument("--workdir", type=Path, default=None)
