@@ -94,7 +94,13 @@ def read_page_image(page: RenderedPage | str | Path) -> np.ndarray:
     """The page's pixels: (H, W) grey or (H, W, 3) RGB uint8."""
     import cv2
 
+    from pipeline.pdf_pages import read_pnm
+
     path = page.image_path if isinstance(page, RenderedPage) else str(page)
+    if path is not None and path.endswith((".pgm", ".ppm")) and Path(path).exists():
+        pixels = read_pnm(Path(path))  # the pipeline's own page images, read directly
+        if pixels is not None:
+            return pixels
     image = cv2.imread(path, cv2.IMREAD_UNCHANGED)
     if image is None:
         raise FileNotFoundError(path)

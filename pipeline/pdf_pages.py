@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -95,8 +96,30 @@ def write_pnm(path_stem: Path, image: np.ndarray) -> Path:
         path, magic, data = path_stem.with_name(path_stem.name + ".pgm"), b"P5", grey
     with path.open("wb") as f:
         f.write(b"%s\n%d %d\n255\n" % (magic, w, h))
-        f.write(np.ascontiguousarray(data).tobytes())
+        f.write(memoryview(np.ascontiguousarray(data)).cast("B"))  # no copy into bytes
     return path
+
+
+_PNM_HEADER = re.compile(rb"(P[56])\n(\d+) (\d+)\n255\n")
+
+
+def read_pnm(path: Path) -> np.ndarray | None:
+    """A PGM/PPM as `write_pnm` writes it: (H, W) grey or (H, W, 3) RGB, read straight into
+    an array (OpenCV would decode it as BGR and we would turn it back); None for any other
+    file."""
+    import numpy as np
+
+    with path.open("rb") as f:
+        m = _PNM_HEADER.match(f.read(32))
+        if m is None:
+            return None
+        channels = 3 if m.group(1) == b"P6" else 1
+        w, h = int(m.group(2)), int(m.group(3))
+        f.seek(m.end())
+        data = np.fromfile(f, dtype=np.uint8, count=w * h * channels)
+    if data.size != w * h * channels:
+        return None  # truncated
+    return data.reshape((h, w, 3) if channels == 3 else (h, w))
 
 
 def _display_to_user(x: float, y: float, rotation: int,
