@@ -45,7 +45,7 @@ def to_8bit(frame: Image.Image) -> np.ndarray:
         rgba = frame.convert("RGBA")
         white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         return np.asarray(Image.alpha_composite(white, rgba).convert("RGB"))
-    return np.asarray(frame.convert("RGB"))
+    return np.asarray(frame if frame.mode == "RGB" else frame.convert("RGB"))
 
 
 def load_image_pages(path: Path, settings: Settings, workdir: Path) -> list[RenderedPage]:
