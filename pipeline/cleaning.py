@@ -57,7 +57,7 @@ def suppress_red(image: Image, *, min_excess: int = 60, dpi: int = 300,
     return out
 
 
-def red_mask(image: Image, min_excess: int = 60) -> np.ndarray:
+def red_mask(image: Image, min_excess: int) -> np.ndarray:
     """Where red exceeds both green and blue by `min_excess` (RGB input)."""
     r, g, b = cv2.split(image)
     return cv2.subtract(r, cv2.max(g, b)) > min_excess  # saturating: never below 0

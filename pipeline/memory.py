@@ -5,7 +5,7 @@ is cleaned. glibc serves blocks that large with fresh `mmap`s and unmaps them wh
 every new array faults its pages in again: 1.9 million page faults and 7 s of system time
 for 60 scanned pages (`/usr/bin/time sohoa process`), a tenth of the pipeline's CPU. Kept in
 the heap (no mmap below 256 MB, no trimming below 512 MB, the heap grown 256 MB at a time), the
-same run faults 1.3 million times for 4.7 s of system time (bare Tesseract on the same
+same run faults 1.4 million times for 5.1-5.6 s of system time (bare Tesseract on the same
 pages: 1.1 million, 3.1 s). A worker's resident size then stays at its largest page's
 working set instead of shrinking between pages.
 """

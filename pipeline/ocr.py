@@ -67,10 +67,12 @@ def tesseract_data(image: np.ndarray | str, settings: Settings, page: int, *,
                        stage="ocr") from e
 
 
-def ocr_page(image: np.ndarray | str | Path, page: int, dpi: int,
-             settings: Settings) -> PageText:
-    """OCR one page (an array, or the path of an image on disk); boxes in its pixels."""
-    path = None if isinstance(image, np.ndarray) else Path(image)
+def ocr_page(image: np.ndarray | str | Path, page: int, dpi: int, settings: Settings, *,
+             path: Path | None = None) -> PageText:
+    """OCR one page (an array, or the path of an image on disk); boxes in its pixels.
+    `path`: where an array given is also on disk (read from there at full size)."""
+    if not isinstance(image, np.ndarray):
+        path = Path(image)
     pixels = image if isinstance(image, np.ndarray) else read_page_image(path)
     data = read_image(pixels, settings, page, path=path)
     return PageText(page=page, width=pixels.shape[1], height=pixels.shape[0], dpi=dpi,
@@ -247,9 +249,7 @@ def _write_cleaned(cleaned: CleanedPage, page: RenderedPage) -> Path:
 def _ocr_cleaned(cleaned: CleanedPage, page: RenderedPage, settings: Settings,
                  dpi: int) -> PageText:
     out = _write_cleaned(cleaned, page)
-    data = read_image(cleaned.image, settings, page.page, path=out)
-    text = PageText(page=page.page, width=cleaned.image.shape[1], height=cleaned.image.shape[0],
-                    dpi=dpi, source="ocr", words=data_words(data))
+    text = ocr_page(cleaned.image, page.page, dpi, settings, path=out)
     return text.model_copy(update={"rotation": cleaned.rotation, "skew": cleaned.skew})
 
 
