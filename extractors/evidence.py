@@ -89,7 +89,20 @@ def place_segment_known(segment: str) -> bool:
     return _known_unit(seg)
 
 
+# How a place of death (or of birth) may open before the address: 'Tại nhà, Số 49, tổ 19, …',
+# 'Tại Bệnh viện Đa khoa tỉnh …'. Not part of the address the features judge.
+_LEAD_IN = re.compile(r"^\s*(?:tại\s+nhà|tại\s+gia|nhà\s+riêng)\s*,\s*|^\s*tại\s+(?=\S)",
+                      re.IGNORECASE)
+
+
+def place_core(value: str) -> str:
+    """The address part of a place: without a lead-in such as 'Tại nhà,' or 'Tại'."""
+    core = _LEAD_IN.sub("", value, count=1)
+    return core if core.strip() else value
+
+
 def place_features(value: str) -> dict[str, float]:
+    value = place_core(value)
     parts = [p for p in re.split(r",\s*", value) if p.strip()]
     known = [place_segment_known(p) for p in parts]
     last = parts[-1] if parts else ""
@@ -167,6 +180,33 @@ def name_features(value: str) -> dict[str, float]:
             "n_words_ok": float(2 <= len(words) <= 5)}
 
 
+# Land codes (domain.md): the serial is 2 letters + 6 digits (old form) or + 8 digits (2024
+# form); the register entry `Số vào sổ cấp GCN` 2 letters + a few digits ('CS 05494').
+LAND_CODE_SHAPES = {"land_serial": re.compile(r"[A-Z]{2} (?:\d{6}|\d{8})"),
+                    "land_registry_number": re.compile(r"[A-Z]{2} \d{4,7}")}
+LAND_VOCABULARY_FIELDS = ("land_origin", "land_purpose", "usage_form", "land_term")
+
+
+def authority_unit(value: str) -> str:
+    """The unit an issuing body belongs to ('tỉnh Bình Phước' of 'Sở Tài nguyên và Môi trường
+    tỉnh Bình Phước'): the words after the agency's name."""
+    from extractors.normalise.land import AGENCIES
+
+    low = value.lower()
+    for agency in sorted(AGENCIES, key=len, reverse=True):
+        if low.startswith(agency.lower()):
+            return value[len(agency):].strip(" ,")
+    return ""
+
+
+def authority_features(value: str, result: Normalised) -> dict[str, float]:
+    """`exact`: the agency's name read as printed; `unit_known`: the unit after it is a real
+    province (or district, ward) spelled exactly."""
+    unit = authority_unit(value)
+    return {"exact": float(result.clean and not result.issues),
+            "unit_known": float(bool(unit) and (is_province(unit) or place_segment_known(unit)))}
+
+
 def vocab_exact(normaliser: str, raw: str) -> bool:
     """The printed text is a vocabulary entry as it stands (case aside): no repair needed."""
     text = nfc(raw).strip(" .,;:…")
@@ -192,6 +232,13 @@ def value_features(normaliser: str, raw: str, result: Normalised) -> dict[str, f
         feats["exact"] = float(vocab_exact(normaliser, raw))
     elif normaliser == "register_number":
         feats["shape"] = float(bool(re.fullmatch(r"\d{1,5}(/\d{4})?", str(value))))
+    elif normaliser in LAND_CODE_SHAPES:
+        feats["shape"] = float(bool(LAND_CODE_SHAPES[normaliser].fullmatch(str(value))))
+    elif normaliser in LAND_VOCABULARY_FIELDS:
+        # an entry of the closed list printed word for word (not snapped from a misreading)
+        feats["exact"] = float(result.clean and not result.issues)
+    elif normaliser == "authority":
+        feats.update(authority_features(str(value), result))
     elif normaliser == "id_number":
         feats["shape"] = float(len(str(value)) == 12 and not result.issues)
     return feats

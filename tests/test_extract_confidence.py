@@ -122,3 +122,55 @@ def test_fitted_model_separates_clean_from_garbled() -> None:
     assert 0.0 <= lo < hi <= 0.999
     # a low OCR word confidence alone does not sink a clean vocabulary value
     assert hi >= calibrated_confidence.accept_threshold(clean)  # type: ignore[attr-defined]
+
+
+def test_place_of_death_lead_in_is_not_judged_as_an_address() -> None:
+    address = "Số 49, tổ 19, Thị trấn Tuy Phước, Huyện Tuy Phước, Tỉnh Bình Định"
+    assert place_features(f"Tại nhà, {address}") == place_features(address)
+    assert place_features("Tại Bệnh viện đa khoa tỉnh Bình Định")["all_known"] == 1.0
+    assert place_features("Tại nhà")["all_known"] == 0.0  # nothing after it to judge
+
+
+def test_land_codes_vocabulary_and_authority_features() -> None:
+    from extractors.normalise import NORMALISERS
+
+    def feats(normaliser: str, raw: str) -> dict[str, float]:
+        return value_features(normaliser, raw, NORMALISERS[normaliser](raw))
+
+    assert feats("land_serial", "BS 278611")["shape"] == 1.0
+    assert feats("land_serial", "BT 07377")["shape"] == 0.0
+    assert feats("land_registry_number", "CS 05494")["shape"] == 1.0
+    assert feats("land_origin", "Nhà nước giao đất có thu tiền sử dụng đất")["exact"] == 1.0
+    assert feats("land_origin", "Nhà nước giao đất có thụ tiền sử dụng đất")["exact"] == 0.0
+    good = feats("authority", "Sở Tài nguyên và Môi trường tỉnh Bình Phước")
+    assert good["exact"] == good["unit_known"] == 1.0
+    misread = feats("authority", "Sở Tài nguyên và Môi trường tỉnh Bình Phưóc")
+    assert misread["exact"] == 0.0  # re-spelled: the text as read was not the name
+    assert feats("authority", "Sở Tài nguyên và Môi trường tỉnh Bình Phưóc Xyz")[
+        "unit_known"] == 0.0
+
+
+def test_blank_lines_are_grouped_by_whether_the_form_may_leave_them_empty() -> None:
+    from extractors.confidence import blank_group
+
+    def group(key: str, family: str, label: float = 100.0) -> str:
+        return blank_group(FieldEvidence(blank=True, key=key, family=family,
+                                         label_score=label))
+
+    assert group("holder_2_name", "name", label=0.0) == "absent"  # the block is not there
+    assert group("wife_id_number", "id_number") == group("personal_id", "id_number") == "id"
+    assert group("book_number", "register_number") == "register"
+    assert group("father_name", "name") == "father"
+    assert group("registration_place", "place") == "other"
+
+
+def test_word_confidences_count_by_steps_and_not_on_text_layers() -> None:
+    from extractors.confidence import feature_vector
+
+    ocr = feature_vector(FieldEvidence(ocr_min=0.91, ocr_mean=0.96, n_tokens=2, parsed=True,
+                                       family="date", text_layer=False))
+    assert (ocr["ocr_min_ge80"], ocr["ocr_min_ge90"], ocr["ocr_min_ge95"]) == (1.0, 1.0, 0.0)
+    assert (ocr["ocr_mean_ge90"], ocr["ocr_mean_ge95"]) == (1.0, 1.0)
+    printed = feature_vector(FieldEvidence(ocr_min=1.0, ocr_mean=1.0, n_tokens=2, parsed=True,
+                                           family="date", text_layer=True))
+    assert not any(v for k, v in printed.items() if k.startswith(("ocr_min", "ocr_mean")))
