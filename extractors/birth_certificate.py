@@ -81,5 +81,7 @@ FORM = FormSpec(
         CrossCheck("not_future", ("date_of_birth", "date_of_birth_words", "registration_date",
                                   "mother_birth_year", "father_birth_year")),
         CrossCheck("down_to_ward", ("mother_residence", "father_residence")),
+        CrossCheck("place_echo", ("place_of_birth", "registration_place", "mother_residence",
+                                  "father_residence")),
     ),
 )

@@ -9,11 +9,25 @@
   province, shows as a mismatch. Only pre-2025 province codes are on IDs; a place resolved
   to a 2025 province is compared by name where the province kept its name.
 
+- `serial_form`: a land certificate's serial has 6 digits on the old form and 8 on the 2024
+  form (domain.md): a serial of the other length lost or gained a digit, or the form was
+  told wrongly.
+- `authority_province`: the body that issued a land certificate belongs to the province the
+  parcel lies in; the province read twice (the issuer's name and the parcel's address)
+  confirms both. A different province says nothing (a district's office, or names that
+  changed in the 2025 reform), so only agreement counts.
+- `place_echo`: a place of birth or death names a commune, district or province ('Trạm Y
+  tế xã Tân Tiến', 'Bệnh viện Đa khoa tỉnh Yên Bái', 'Tại nhà, …, Xã Tham Đôn, …') that the
+  registration place or a parent's residence names too, spelled the same: the unit was
+  read twice, independently. A place naming other units says nothing (births in another
+  province's hospital are common), so only agreement counts.
+
 Rules take the form's `CrossCheck.param` (the sex, the age) so one rule serves both spouses.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from extractors.form_spec import CrossCheck
@@ -115,3 +129,70 @@ def check_surname_from_parent(drafts: Drafts, check: CrossCheck, today: date) ->
                 surname]:
             _mark(drafts, (check.keys[0],), True, "")
             return
+
+
+SERIAL_DIGITS_BY_FORM = {"pre-2024": 6, "2024": 8}
+
+
+def check_serial_form(drafts: Drafts, check: CrossCheck, today: date) -> None:
+    """keys: (the certificate's serial, the form version)."""
+    serial_key, form_key = check.keys
+    serial, form = drafts.get(serial_key), drafts.get(form_key)
+    if serial is None or form is None or not isinstance(serial.value, str):
+        return
+    want = SERIAL_DIGITS_BY_FORM.get(str(form.value))
+    digits = serial.value.split(" ")[-1]
+    if want is None or not digits.isdigit():
+        return
+    _mark(drafts, (serial_key,), len(digits) == want, check.issue or "serial_form_mismatch")
+
+
+def _authority_province(value: object) -> str | None:
+    from extractors.evidence import authority_unit
+
+    if not isinstance(value, str):
+        return None
+    m = resolve_place(authority_unit(value))
+    if m is None or not m.exact or m.level != "province":
+        return None
+    return m.parts[-1].unit.name
+
+
+def check_authority_province(drafts: Drafts, check: CrossCheck, today: date) -> None:
+    """keys: (the issuing authority, the parcel's address)."""
+    authority_key, address_key = check.keys
+    authority, address = drafts.get(authority_key), drafts.get(address_key)
+    if authority is None or address is None:
+        return
+    issuer, parcel = _authority_province(authority.value), _province_name(address.value)
+    if issuer is not None and parcel is not None and fold(issuer) == fold(parcel):
+        _mark(drafts, (authority_key, address_key), True, "")
+
+
+_ADMIN_TYPES = ("thành phố", "thị trấn", "thị xã", "tỉnh", "huyện", "quận", "phường", "xã")
+_MENTION = re.compile(r"(?<!\w)(" + "|".join(_ADMIN_TYPES) + r")\s+([^,;()]+)", re.IGNORECASE)
+
+
+def unit_mentions(text: object) -> list[tuple[str, str]]:
+    """('xã', 'Tân Tiến'), … : the administrative units a place text names, in order, the
+    type folded to lower case and the name as printed (tone placement folded)."""
+    from extractors.normalise.admin_units import spelling_key
+
+    if not isinstance(text, str):
+        return []
+    return [(m.group(1).lower(), spelling_key(m.group(2).strip(" .")))
+            for m in _MENTION.finditer(text)]
+
+
+def check_place_echo(drafts: Drafts, check: CrossCheck, today: date) -> None:
+    """keys: (the place, then the fields that may name the same units)."""
+    place = drafts.get(check.keys[0])
+    if place is None:
+        return
+    mine = unit_mentions(place.value)
+    if not mine:
+        return
+    others = {u for k in check.keys[1:] if (d := drafts.get(k)) is not None
+              for u in unit_mentions(d.value)}
+    if mine[0] in others:  # its most specific unit
+        _mark(drafts, (check.keys[0],), True, "")

@@ -73,6 +73,7 @@ FORM = FormSpec(
         CrossCheck("not_before", ("registration_date", "date_of_death"),
                    issue="registered_before_death"),
         CrossCheck("book_year", ("book_number", "registration_date")),
+        CrossCheck("place_echo", ("place_of_death", "registration_place")),
         CrossCheck("not_future", ("date_of_birth", "date_of_death", "date_of_death_words",
                                   "registration_date")),
     ),

@@ -55,13 +55,19 @@ def read_form(lines: Sequence[Line], spec: FormSpec,
     by_line: dict[int, list[Hit]] = {}
     for h in hits:
         by_line.setdefault(h.line, []).append(h)
+    # Lines that carry the label of a field printed across the whole width (a marriage
+    # certificate's `Nơi đăng ký kết hôn:` under its two columns): their text in a column's
+    # band is that field's value, never the continuation of a column's blank line above.
+    full_width = {hits[hi].line for fi, hi in assigned.items()
+                  if spec.columns and spec.fields[fi].column is None}
     out: dict[str, RawField] = {}
     for fi, hi in assigned.items():
         fspec = spec.fields[fi]
         if fspec.key is None:
             continue
         band = _band(spec, fspec, lines[hits[hi].line].page, widths)
-        out[fspec.key] = _read_value(lines, hits[hi], by_line, fspec, phrases, spec, band)
+        out[fspec.key] = _read_value(lines, hits[hi], by_line, fspec, phrases, spec, band,
+                                     full_width)
     for fspec in spec.fields:  # fields read from another field's sentence
         if fspec.key is not None and fspec.shares in out:
             shared = out[fspec.shares]
@@ -258,7 +264,8 @@ def _align_monotone(fields: list[int], hits: list[int],
 
 def _read_value(lines: Sequence[Line], hit: Hit, by_line: dict[int, list[Hit]],
                 fspec: FieldSpec, phrases: list[str], spec: FormSpec,
-                band: tuple[float, float] | None) -> RawField:
+                band: tuple[float, float] | None,
+                full_width: set[int] | frozenset[int] = frozenset()) -> RawField:
     line = lines[hit.line]
     following = [h.start for h in by_line.get(hit.line, []) if h.start >= hit.end]
     stop = min(following, default=len(line.tokens))
@@ -274,6 +281,8 @@ def _read_value(lines: Sequence[Line], hit: Hit, by_line: dict[int, list[Hit]],
         nxt = lines[k]
         if nxt.page != line.page or any(
                 _in_band(nxt.tokens[h.start], band) for h in by_line.get(k, [])):
+            break
+        if band is not None and k in full_width:
             break
         if nxt.bbox[1] - prev.bbox[3] > WRAP_GAP * prev.height:
             break

@@ -170,5 +170,7 @@ FORM = FormSpec(
         CrossCheck("not_future", ("issue_date", "holder_1_birth_year",
                                   "holder_2_birth_year")),
         CrossCheck("down_to_ward", ("holder_1_address", "holder_2_address", "parcel_address")),
+        CrossCheck("serial_form", ("certificate_serial", "form_version")),
+        CrossCheck("authority_province", ("issuing_authority", "parcel_address")),
     ),
 )

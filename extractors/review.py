@@ -25,7 +25,7 @@ from extractors.evidence import place_issues, unit_code_fields
 from extractors.form_spec import CrossCheck, FormSpec
 from extractors.normalise.admin_units import resolve_place
 from extractors.normalise.dates import DIGITS_REPAIRED
-from extractors.normalise.identity import id_consistency_issues
+from extractors.normalise.identity import ID_DIGITS_REPAIRED, id_consistency_issues
 from extractors.normalise.names import ONE_WORD_NAME, normalise_name
 from extractors.normalise.text import SHORT_VARIANT
 from extractors.normalise.vocab import vocab_key
@@ -52,7 +52,7 @@ Drafts = dict[str, FieldDraft]
 # Issues that mean the value is a guess at what OCR misread (an impossible date read back
 # through a known digit slip): never accepted unreviewed.
 BOOK_REPAIRED = "book_digits_repaired"
-GUESSED = frozenset({DIGITS_REPAIRED, BOOK_REPAIRED})
+GUESSED = frozenset({DIGITS_REPAIRED, BOOK_REPAIRED, ID_DIGITS_REPAIRED})
 # Issues of a value that reads well but may be only part of what is printed (a name of
 # one word, 'Mông' where 'H'Mông' may have lost its H'): never accepted unreviewed either.
 PARTIAL = frozenset({ONE_WORD_NAME, SHORT_VARIANT})
@@ -61,6 +61,9 @@ PARTIAL = frozenset({ONE_WORD_NAME, SHORT_VARIANT})
 INVALID = frozenset({"invalid_term_date", "invalid_date"})
 UNKNOWN_PREFIX = "unknown_"
 NEVER_AUTO = GUESSED | PARTIAL | INVALID
+# What an independent reading of the same value settles: its own low confidence, and a
+# repair of misread figures (the other reading shows which figures are printed).
+CONFIRMABLE = frozenset({"low_confidence"}) | GUESSED
 
 
 def _never_auto(issues: list[str]) -> bool:
@@ -318,7 +321,10 @@ def rule_for(name: str) -> Callable[[Drafts, CrossCheck, date], None]:
             "id_sex": cross_checks.check_id_sex, "min_age": cross_checks.check_min_age,
             "id_province": cross_checks.check_id_province,
             "declarant_is_parent": cross_checks.check_declarant_is_parent,
-            "surname_from_parent": cross_checks.check_surname_from_parent}[name]
+            "surname_from_parent": cross_checks.check_surname_from_parent,
+            "serial_form": cross_checks.check_serial_form,
+            "authority_province": cross_checks.check_authority_province,
+            "place_echo": cross_checks.check_place_echo}[name]
 
 
 @cache
@@ -389,9 +395,13 @@ def _share_agreeing_confidence(spec: FormSpec, out: dict[str, FieldValue],
         if a is None or b is None or a.value is None or a.value != b.value or _settled(a, b):
             continue
         sure = max(a.confidence, b.confidence)
-        for key, f in zip(check.keys, (a, b), strict=True):
-            if f.confidence >= sure:
+        for key, f, other in ((check.keys[0], a, b), (check.keys[1], b, a)):
+            # a side whose figures were read back (`date_digits_repaired`: '7990' as 1990)
+            # is confirmed by the other side read as printed: the repair was right
+            confirmed = set(f.issues) <= CONFIRMABLE and not GUESSED.intersection(other.issues)
+            if f.confidence >= sure and not (f.state is FieldState.flagged and confirmed
+                                             and DIGITS_REPAIRED in f.issues):
                 continue
-            f.confidence = sure
-            if f.issues == ["low_confidence"] and sure >= bars.get(key, 1.0):
+            f.confidence = max(f.confidence, sure)
+            if confirmed and sure >= bars.get(key, 1.0):
                 f.state, f.issues = FieldState.auto, []

@@ -31,7 +31,7 @@ _RULE_ISSUES = {"dates_disagree", "id_dob_mismatch", "id_sex_mismatch",
                 "implausible_parent_age", "book_year_mismatch", "personal_id_expected",
                 "blank_among_filled", "id_province_mismatch", "under_legal_age",
                 "name_of_block_unread", "year_in_words_unconfirmed", "address_above_ward",
-                "book_digits_repaired"}
+                "book_digits_repaired", "serial_form_mismatch"}
 _PLACE_ISSUES = ("unit_spelling_differs", "unit_spelling:", "unknown_admin_unit")
 # normalisers whose value is an ISO date: a reviewer may type that form directly (the
 # workstation shows it), which the printed-form normalisers do not read

@@ -135,16 +135,20 @@ REGISTRY_SUGGESTED = "registry_suggested"
 
 def confirm_from_registry(record: Record, linker: Any) -> None:
     """Fields equal to the linked citizen's registry values (`matching.confirm`) are
-    confirmed by an independent source: one held back only for low confidence is accepted.
+    confirmed by an independent source: one held back only for low confidence or for
+    repaired figures is accepted.
     Each confirmed field says so (`registry_confirmed`, an extension key). A reading that
     differs from the registry only by OCR slips takes the registry's value and stays with a
     reviewer (issue `registry_suggested`)."""
+    from extractors.review import CONFIRMABLE
     from matching.confirm import CONFIRMED_CONFIDENCE, registry_confirmed, registry_suggestions
 
     for key in registry_confirmed(record, linker):
         f = record.fields[key]
         f.registry_confirmed = True  # type: ignore[attr-defined]  # extra key, records.md allows
-        if f.state == FieldState.flagged and set(f.issues) <= {"low_confidence"}:
+        # held back for low confidence or for figures read back ('7990' as 1990): the
+        # registry's value, equal to the reading, settles it
+        if f.state == FieldState.flagged and set(f.issues) <= CONFIRMABLE:
             f.confidence, f.state, f.issues = max(f.confidence, CONFIRMED_CONFIDENCE), \
                 FieldState.auto, []
     for key, value in registry_suggestions(record, linker).items():

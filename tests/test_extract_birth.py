@@ -106,7 +106,8 @@ def test_states_issues_and_boxes(settings: Settings) -> None:
     assert fields["father_ethnicity"].issues == ["missing"]
     assert fields["father_ethnicity"].state is FieldState.flagged
     assert "blank" in fields["father_residence"].issues
-    assert "low_confidence" in fields["personal_id"].issues  # repaired l→1: not auto
+    assert "id_digits_repaired" in fields["personal_id"].issues  # repaired l→1: not auto
+    assert fields["personal_id"].state is FieldState.flagged
     x0, y0, x1, y1 = fields["place_of_birth"].bbox
     assert y1 - y0 > 2 * LINE_H  # the wrapped line is inside the box
     assert fields["gender"].bbox[2] < 700  # the value stops before the next label

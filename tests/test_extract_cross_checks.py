@@ -138,19 +138,83 @@ def test_words_agreeing_with_accepted_figures_are_accepted_too() -> None:
     assert words.confidence == 0.994 and words.state is FieldState.auto and words.issues == []
 
 
+def test_repaired_figures_confirmed_by_the_words_are_accepted() -> None:
+    # '7⁄02⁄7987': a 1 read as 7, the one possible reading 1987-02-07; the words, read
+    # apart and as printed, say the same date
+    out = {"date_of_birth": _field("1987-02-07", 0.97, FieldState.flagged,
+                                   ["date_digits_repaired", "low_confidence"]),
+           "date_of_birth_words": _field("1987-02-07", 0.99, FieldState.auto, [])}
+    _share_agreeing_confidence(BIRTH_FORM, out, {"date_of_birth": 0.98, "date_of_birth_words": 0.98})
+    figures = out["date_of_birth"]
+    assert figures.state is FieldState.auto and figures.confidence == 0.99
+    # ... but not when the words say another date
+    out["date_of_birth"] = _field("1987-02-07", 0.97, FieldState.flagged,
+                                  ["date_digits_repaired", "low_confidence"])
+    out["date_of_birth_words"] = _field("1987-02-01", 0.99, FieldState.auto, [])
+    _share_agreeing_confidence(BIRTH_FORM, out, {"date_of_birth": 0.98, "date_of_birth_words": 0.98})
+    assert out["date_of_birth"].state is FieldState.flagged
+
+
 def test_disagreeing_or_otherwise_flagged_sides_are_left_alone() -> None:
     out = {"date_of_birth": _field("1987-02-02", 0.994, FieldState.auto, []),
            "date_of_birth_words": _field("1987-02-03", 0.5, FieldState.flagged,
                                          ["low_confidence"])}
     _share_agreeing_confidence(BIRTH_FORM, out, {"date_of_birth": 0.98, "date_of_birth_words": 0.98})
     assert out["date_of_birth_words"].confidence == 0.5
+    # both sides read back from misread figures: neither confirms the other
+    out["date_of_birth"] = _field("1987-02-02", 0.994, FieldState.flagged,
+                                  ["date_digits_repaired", "low_confidence"])
     out["date_of_birth_words"] = _field("1987-02-02", 0.5, FieldState.flagged,
                                         ["date_digits_repaired", "low_confidence"])
     _share_agreeing_confidence(BIRTH_FORM, out, {"date_of_birth": 0.98, "date_of_birth_words": 0.98})
     assert out["date_of_birth_words"].state is FieldState.flagged  # a guess stays a guess
+    assert out["date_of_birth"].state is FieldState.flagged
     out["date_of_birth"] = _field("1987-02-02", 0.9, FieldState.flagged, ["low_confidence"])
     out["date_of_birth_words"] = _field("1987-02-02", 0.7, FieldState.flagged,
                                         ["low_confidence"])
     _share_agreeing_confidence(BIRTH_FORM, out, {"date_of_birth": 0.98, "date_of_birth_words": 0.98})
     assert out["date_of_birth_words"].confidence == 0.9  # surer, still under the bar
     assert out["date_of_birth_words"].state is FieldState.flagged
+
+
+def test_serial_length_against_the_form_version() -> None:
+    d = drafts(serial="BS 278611", form="pre-2024")
+    run("serial_form", d, "serial", "form")
+    assert d["serial"].evidence.agreements == 1 and not d["serial"].issues
+    d = drafts(serial="AA 09273289", form="2024")
+    run("serial_form", d, "serial", "form")
+    assert d["serial"].evidence.agreements == 1
+    d = drafts(serial="BT 07377", form="pre-2024")  # a digit lost
+    run("serial_form", d, "serial", "form")
+    assert d["serial"].issues == ["serial_form_mismatch"]
+    assert d["form"].evidence.disagreements == 0  # only the serial is doubted
+
+
+def test_issuing_authority_of_the_parcels_province() -> None:
+    parcel = "Thôn 3, xã Tân Phú, huyện Đồng Phú, tỉnh Bình Phước"
+    d = drafts(authority="Sở Tài nguyên và Môi trường tỉnh Bình Phước", parcel=parcel)
+    run("authority_province", d, "authority", "parcel")
+    assert d["authority"].evidence.agreements == 1 and d["parcel"].evidence.agreements == 1
+    # another province, or a district's office: no say either way
+    for other in ("Sở Tài nguyên và Môi trường tỉnh Đồng Nai",
+                  "Ủy ban nhân dân huyện Đồng Phú"):
+        d = drafts(authority=other, parcel=parcel)
+        run("authority_province", d, "authority", "parcel")
+        assert d["authority"].evidence.agreements == d["authority"].evidence.disagreements == 0
+        assert not d["authority"].issues
+
+
+def test_place_of_birth_or_death_echoed_by_another_place() -> None:
+    reg = "Ủy ban nhân dân xã Tân Tiến, huyện Bù Đốp, tỉnh Bình Phước"
+    d = drafts(pob="Trạm Y tế xã Tân Tiến", reg=reg)
+    run("place_echo", d, "pob", "reg")
+    assert d["pob"].evidence.agreements == 1
+    d = drafts(pod="Tại nhà, Ấp 2, Xã Tham Đôn, Huyện Mỹ Xuyên, Tỉnh Sóc Trăng",
+               reg="Ủy ban nhân dân xã Tham Đôn, huyện Mỹ Xuyên, tỉnh Sóc Trăng")
+    run("place_echo", d, "pod", "reg")
+    assert d["pod"].evidence.agreements == 1
+    # misread once ('Tân Tiền'), or another commune: no agreement, and no finding either
+    for pob in ("Trạm Y tế xã Tân Tiền", "Bệnh viện Đa khoa tỉnh Yên Bái"):
+        d = drafts(pob=pob, reg=reg, mother=None)
+        run("place_echo", d, "pob", "reg", "mother")
+        assert d["pob"].evidence.agreements == d["pob"].evidence.disagreements == 0

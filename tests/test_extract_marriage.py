@@ -205,3 +205,15 @@ def test_real_ocr_on_a_rendered_marriage_certificate(tmp_path: Path,
     wrong = {k: (v, record["fields"][k]["value"]) for k, v in truth.items()
              if record["fields"][k]["value"] != v}
     assert len(wrong) <= 3, wrong
+
+
+def test_a_blank_id_line_does_not_take_the_full_width_line_below(settings: Settings) -> None:
+    lines = list(MARRIAGE_LINES)
+    lines[10] = [(L, "054193995723 do Cục Cảnh sát QLHC về"), (R, "Giấy tờ tùy thân:")]
+    del lines[11]  # the registration place follows at once, across both columns
+    result = extract_document([make_page(lines)], settings, today=TODAY)
+    husband_id = result.fields["husband_id_number"]
+    # the registration place runs under both columns: its words in the husband's column
+    # ('huyện Đồng Xuân, tỉnh') are not the husband's identity paper
+    assert husband_id.value is None and "blank" in husband_id.issues
+    assert result.fields["registration_place"].value == EXPECTED["registration_place"]

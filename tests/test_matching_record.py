@@ -95,6 +95,19 @@ def test_fields_equal_to_the_linked_citizen_are_confirmed(linker: Linker) -> Non
     assert changed.fields["full_name"].state == "flagged"
 
 
+def test_repaired_figures_equal_to_the_registry_are_confirmed(linker: Linker) -> None:
+    """A date whose figures were read back ('7990' as 1990) and come out as the registry's
+    value is settled by it; a value flagged for another reason is not."""
+    record, _ = _record(CORPUS / "birth_0001.truth.json")
+    _flag_all(record)
+    record.fields["date_of_birth"].issues = ["date_digits_repaired", "low_confidence"]
+    record.fields["gender"].issues = ["unknown_gender", "low_confidence"]
+    link_persons(record, linker)
+    assert record.fields["date_of_birth"].state == "auto"
+    assert record.fields["date_of_birth"].registry_confirmed
+    assert record.fields["gender"].state == "flagged"
+
+
 def test_a_record_whose_only_doubts_the_registry_settles_is_verified(linker: Linker) -> None:
     record, _ = _record(CORPUS / "birth_0001.truth.json")
     for key in ("full_name", "date_of_birth"):

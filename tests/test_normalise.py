@@ -195,6 +195,7 @@ def test_id_shapes_and_prefix() -> None:
     assert normalise_id_number("12345").issues == ["id_invalid_shape"]
     fixed = normalise_id_number("0011900l2345")
     assert fixed.value == "001190012345" and fixed.repaired and not fixed.clean
+    assert fixed.issues == ["id_digits_repaired"]  # a person confirms it (extractors.review)
 
 
 @pytest.mark.parametrize("text,value", [("Nam", "male"), ("NAM", "male"), ("Nữ", "female"),

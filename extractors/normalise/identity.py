@@ -27,6 +27,9 @@ def province_codes() -> dict[str, str]:
     return {"0" + code: name for code, name in table.items() if not code.startswith("_")}
 
 
+ID_DIGITS_REPAIRED = "id_digits_repaired"  # an issue, like dates' `date_digits_repaired`
+
+
 def normalise_id_number(raw: str) -> Normalised:
     """Digits only; a 12-digit ID or 9-digit CMND, else kept with `id_invalid_shape`."""
     text, repaired = repair_digit_runs(strip_wrapping(raw))
@@ -47,6 +50,8 @@ def normalise_id_number(raw: str) -> Normalised:
     # Letters left in the text (other than a short kind prefix like "CCCD") mean a bad read.
     leftovers = re.sub(r"[\d\s.\-]", "", text)
     clean = not repaired and not issues and len(leftovers) == 0
+    if repaired:  # a letter or a first digit read back as a figure: a person confirms it
+        issues.append(ID_DIGITS_REPAIRED)
     return Normalised(digits, issues, clean=clean, repaired=repaired)
 
 
