@@ -59,6 +59,16 @@ MIN_FAMILY_WRONG = 10
 # Without the expected wrong fields (per-family, office-dev alone): 0.67% - over the promise.
 EXPECTED_WEIGHT = 0.5
 GLOBAL_BAR = True
+# A family's own record raises its bar only when its wrong fields above the bar exceed the
+# target by more than OWN_SLACK: one or two wrong among 150 accepted (0.6 expected at 0.4%)
+# is within chance, and a single 0-read-as-9 at the top of a small family (land register
+# numbers: 1 of 168) held its bar at 0.988, above nearly all of its right values.
+# 4-fold cross-validation by document on office-dev, poor-dev, office-dev2, poor-dev2
+# (720 documents, 12,944 fields), accepted / wrong on the held-out folds:
+#   slack 0: office 6528/7731, 0.15%; poor 4022/5213, 0.57%
+#   slack 1: office 6752/7731, 0.25%; poor 4221/5213, 0.66%
+#   slack 2: office 6861/7731, 0.28%; poor 4316/5213, 0.67%
+OWN_SLACK = 2
 
 
 def _ocr_one(args: tuple[Path, Path]) -> str:
@@ -170,7 +180,7 @@ def fit_logistic(X: np.ndarray, y: np.ndarray, l2: float = L2, iters: int = 50) 
 
 
 def pick_threshold(p: np.ndarray, y: np.ndarray, target: float,
-                   expected_weight: float | None = None) -> float:
+                   expected_weight: float | None = None, slack: int = 0) -> float:
     """The lowest confidence whose accepted set (p ≥ it) is wrong ≤ target, counting
     both the wrong fields seen and (weighted by EXPECTED_WEIGHT) those the model itself
     expects there (the sum of 1 - p): a family whose examples happen to be all right
@@ -182,7 +192,7 @@ def pick_threshold(p: np.ndarray, y: np.ndarray, target: float,
             break
         acc = p >= t
         seen, expected = (1 - y[acc]).sum(), (1 - p[acc]).sum()
-        if max(seen, weight * expected) <= target * acc.sum():
+        if max(seen - slack, weight * expected) <= target * acc.sum():
             best = float(t)
     return best
 
@@ -220,7 +230,8 @@ def fit(rows: list[dict], target: float, l2: float = L2,
     everything = [np.concatenate([f[i] for f in fitted.values()]) for i in (0, 1)]
     shared = pick_threshold(everything[0], everything[1], target) if GLOBAL_BAR else 0.0
     for fam, (p, y) in fitted.items():
-        own = pick_threshold(p, y, target, expected_weight=0.0 if GLOBAL_BAR else None)
+        own = pick_threshold(p, y, target, expected_weight=0.0 if GLOBAL_BAR else None,
+                             slack=OWN_SLACK if GLOBAL_BAR else 0)
         threshold = max(shared, own)
         acc = p >= threshold
         families[fam]["threshold"] = threshold

@@ -132,6 +132,9 @@ def check_surname_from_parent(drafts: Drafts, check: CrossCheck, today: date) ->
 
 
 SERIAL_DIGITS_BY_FORM = {"pre-2024": 6, "2024": 8}
+# A confidence-model feature (extractors.confidence): a unit of this place was read again,
+# spelled the same, in another field of the form (`place_echo`, `authority_province`).
+ECHOED = "echoed"
 
 
 def check_serial_form(drafts: Drafts, check: CrossCheck, today: date) -> None:
@@ -167,6 +170,7 @@ def check_authority_province(drafts: Drafts, check: CrossCheck, today: date) -> 
     issuer, parcel = _authority_province(authority.value), _province_name(address.value)
     if issuer is not None and parcel is not None and fold(issuer) == fold(parcel):
         _mark(drafts, (authority_key, address_key), True, "")
+        authority.evidence.features[ECHOED] = 1.0
 
 
 _ADMIN_TYPES = ("thành phố", "thị trấn", "thị xã", "tỉnh", "huyện", "quận", "phường", "xã")
@@ -196,3 +200,4 @@ def check_place_echo(drafts: Drafts, check: CrossCheck, today: date) -> None:
               for u in unit_mentions(d.value)}
     if mine[0] in others:  # its most specific unit
         _mark(drafts, (check.keys[0],), True, "")
+        place.evidence.features[ECHOED] = 1.0  # evidence of its own kind for the model

@@ -230,3 +230,18 @@ def test_a_bar_needs_more_than_a_lucky_sample() -> None:
     y = np.ones(20)
     assert pick_threshold(p, y, 0.004) > 0.97  # seen alone would allow 0.90
     assert pick_threshold(np.full(2000, 0.999), np.ones(2000), 0.004) == pytest.approx(0.999)
+
+
+def test_a_familys_own_bar_allows_for_chance_in_a_few_wrong_fields() -> None:
+    import numpy as np
+
+    from extractors.calibrate import pick_threshold
+
+    # 150 fields, one wrong at the top: by itself it holds the bar above everything
+    p = np.linspace(0.95, 0.99, 150)
+    y = np.ones(150)
+    y[-1] = 0
+    assert pick_threshold(p, y, 0.004, expected_weight=0.0) == 1.0
+    assert pick_threshold(p, y, 0.004, expected_weight=0.0, slack=2) == pytest.approx(0.95)
+    y[-3:] = 0  # three wrong at the top: more than chance, the bar stays up there
+    assert pick_threshold(p, y, 0.004, expected_weight=0.0, slack=2) > 0.985

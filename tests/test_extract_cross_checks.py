@@ -208,7 +208,7 @@ def test_place_of_birth_or_death_echoed_by_another_place() -> None:
     reg = "Ủy ban nhân dân xã Tân Tiến, huyện Bù Đốp, tỉnh Bình Phước"
     d = drafts(pob="Trạm Y tế xã Tân Tiến", reg=reg)
     run("place_echo", d, "pob", "reg")
-    assert d["pob"].evidence.agreements == 1
+    assert d["pob"].evidence.agreements == 1 and d["pob"].evidence.features["echoed"] == 1.0
     d = drafts(pod="Tại nhà, Ấp 2, Xã Tham Đôn, Huyện Mỹ Xuyên, Tỉnh Sóc Trăng",
                reg="Ủy ban nhân dân xã Tham Đôn, huyện Mỹ Xuyên, tỉnh Sóc Trăng")
     run("place_echo", d, "pod", "reg")
