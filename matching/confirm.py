@@ -153,6 +153,48 @@ def suggested_fields(doc_type: str, values: Mapping[str, Any],
     return out
 
 
+def name_misread(read: str, registry: str) -> str | None:
+    """The reading with its misread words written as the registry writes them, when it
+    differs from the registry's name (the same letters, other marks) only in words that are
+    no Vietnamese name word where the registry's are ('Trần Hồng Loạn' for 'Trần Hồng Loan',
+    'Lệ Thụ Vận' for 'Lê Thu Vân'): upper-case marks misread (domain.md), not another
+    spelling of the name. A word the reading shares with the name vocabulary ('Lệ', 'Công')
+    keeps the difference with a reviewer (None); words that differ only by tone placement
+    ('Thuý' / 'Thúy') stay as printed."""
+    from extractors.normalise.admin_units import spelling_key
+    from extractors.normalise.vocab import NAME_WORDS, SURNAMES
+
+    a, b = read.split(), registry.split()
+    if len(a) != len(b):
+        return None
+    differ = [(i, x, y) for i, (x, y) in enumerate(zip(a, b, strict=True))
+              if spelling_key(x) != spelling_key(y)]
+
+    def known(i: int, word: str) -> bool:
+        return word in SURNAMES if i == 0 else (word in NAME_WORDS or word in SURNAMES)
+
+    if not differ or not all(not known(i, x) and known(i, y) for i, x, y in differ):
+        return None
+    for i, _, y in differ:
+        a[i] = y
+    return " ".join(a)
+
+
+def misread_names(doc_type: str, values: Mapping[str, Any],
+                  suggestions: Mapping[str, Any]) -> dict[str, str]:
+    """Name field -> its value respelled (`name_misread`), for the name fields among
+    `suggestions` whose reading is a misread of the registry's name."""
+    names = {spec["name"] for spec in ROLE_FIELDS.get(doc_type, {}).values()}
+    out: dict[str, str] = {}
+    for k, v in suggestions.items():
+        read = values.get(k)
+        if k in names and isinstance(read, str) and isinstance(v, str):
+            respelled = name_misread(read, v)
+            if respelled is not None:
+                out[k] = respelled
+    return out
+
+
 def registry_suggestions(record: Any, linker: Any) -> dict[str, Any]:
     """`suggested_fields` for a record with persons linked."""
     view = _linked_view(record, linker)

@@ -131,6 +131,7 @@ def link_persons(record: Record, linker: Any) -> None:
 
 
 REGISTRY_SUGGESTED = "registry_suggested"
+REGISTRY_SPELLING = "registry_spelling"  # an accepted name written as the registry spells it
 
 
 def confirm_from_registry(record: Record, linker: Any) -> None:
@@ -139,9 +140,17 @@ def confirm_from_registry(record: Record, linker: Any) -> None:
     repaired figures is accepted.
     Each confirmed field says so (`registry_confirmed`, an extension key). A reading that
     differs from the registry only by OCR slips takes the registry's value and stays with a
-    reviewer (issue `registry_suggested`)."""
+    reviewer (issue `registry_suggested`), except a name whose differing words are no name
+    words while the registry's are (`matching.confirm.name_misread`): it is accepted with
+    those words in the registry's spelling, marked `registry_spelling`, its OCR text kept in
+    `raw`."""
     from extractors.review import CONFIRMABLE
-    from matching.confirm import CONFIRMED_CONFIDENCE, registry_confirmed, registry_suggestions
+    from matching.confirm import (
+        CONFIRMED_CONFIDENCE,
+        misread_names,
+        registry_confirmed,
+        registry_suggestions,
+    )
 
     for key in registry_confirmed(record, linker):
         f = record.fields[key]
@@ -151,8 +160,18 @@ def confirm_from_registry(record: Record, linker: Any) -> None:
         if f.state == FieldState.flagged and set(f.issues) <= CONFIRMABLE:
             f.confidence, f.state, f.issues = max(f.confidence, CONFIRMED_CONFIDENCE), \
                 FieldState.auto, []
-    for key, value in registry_suggestions(record, linker).items():
+    suggestions = registry_suggestions(record, linker)
+    settled = misread_names(record.doc_type.value,
+                            {k: f.value for k, f in record.fields.items()}, suggestions)
+    for key, value in suggestions.items():
         f = record.fields[key]
+        if key in settled and f.state == FieldState.flagged and set(f.issues) <= CONFIRMABLE:
+            # marks misread into words that are no name: those words as the registry spells
+            # them (the rest as printed), said so
+            f.value, f.state, f.issues = settled[key], FieldState.auto, [REGISTRY_SPELLING]
+            f.confidence = max(f.confidence, CONFIRMED_CONFIDENCE)
+            f.registry_confirmed = True  # type: ignore[attr-defined]
+            continue
         f.value, f.state = value, FieldState.flagged
         f.issues = [*f.issues, REGISTRY_SUGGESTED]
 

@@ -125,3 +125,24 @@ def test_a_field_with_a_failed_cross_check_is_not_overruled(linker: Linker) -> N
     f.confidence, f.state, f.issues = 0.6, "flagged", ["dob_words_mismatch"]
     link_persons(record, linker)
     assert record.fields["date_of_birth"].state == "flagged"
+
+
+def test_a_name_misread_into_no_name_takes_the_registry_spelling(linker: Linker) -> None:
+    """'Nguyễn Tậm Nhi' (a dot below misread: 'Tậm' is no name word) for the linked
+    citizen's 'Nguyễn Tâm Nhi' is accepted as the registry spells it, and says so; a
+    difference into another name word is not settled that way."""
+    from matching.confirm import name_misread
+
+    record, truth = _record(CORPUS / "birth_0001.truth.json")
+    _flag_all(record)
+    record.fields["full_name"].value = "Nguyễn Tậm Nhi"
+    link_persons(record, linker)
+    name = record.fields["full_name"]
+    assert name.value == "Nguyễn Tâm Nhi" and name.state == "auto"
+    assert name.issues == ["registry_spelling"] and name.registry_confirmed
+    assert name_misread("Trần Cộng Dũng", "Trần Công Dũng") == "Trần Công Dũng"
+    # only the misread word is respelled: the printed tone placement of the others stays
+    assert name_misread("Phạm Thuý Mại", "Phạm Thúy Mai") == "Phạm Thuý Mai"
+    assert name_misread("Phan Lệ Phượng", "Phan Lệ Phương") is None  # both are name words
+    assert name_misread("Nguyễn Lệ Anh", "Nguyễn Lê Anh") is None
+    assert name_misread("Nguyễn Tâm", "Nguyễn Tâm Nhi") is None
