@@ -90,6 +90,7 @@ BLANK_FAMILY_GROUPS = {"id_number": "id", "register_number": "register"}
 
 
 def blank_group(ev: FieldEvidence) -> str:
+    """The kind of blank line (above): `absent`, `id`, `register`, `father` or `other`."""
     if ev.label_score <= 0:  # no label either: the block is not on the form
         return "absent"
     if ev.key in BLANK_GROUPS:

@@ -394,14 +394,15 @@ def _share_agreeing_confidence(spec: FormSpec, out: dict[str, FieldValue],
         a, b = (out.get(k) for k in check.keys)
         if a is None or b is None or a.value is None or a.value != b.value or _settled(a, b):
             continue
+        # Figures read back (`date_digits_repaired`: '7990' as 1990) are a guess of their
+        # own; the other side, read apart and as printed, saying the same settles it. Two
+        # guesses that agree settle nothing.
+        if all(GUESSED.intersection(f.issues) for f in (a, b)):
+            continue
         sure = max(a.confidence, b.confidence)
-        for key, f, other in ((check.keys[0], a, b), (check.keys[1], b, a)):
-            # a side whose figures were read back (`date_digits_repaired`: '7990' as 1990)
-            # is confirmed by the other side read as printed: the repair was right
-            confirmed = set(f.issues) <= CONFIRMABLE and not GUESSED.intersection(other.issues)
-            if f.confidence >= sure and not (f.state is FieldState.flagged and confirmed
-                                             and DIGITS_REPAIRED in f.issues):
+        for key, f in zip(check.keys, (a, b), strict=True):
+            if not set(f.issues) <= CONFIRMABLE:  # flagged for a reason of its own
                 continue
             f.confidence = max(f.confidence, sure)
-            if confirmed and sure >= bars.get(key, 1.0):
+            if f.state is FieldState.flagged and sure >= bars.get(key, 1.0):
                 f.state, f.issues = FieldState.auto, []

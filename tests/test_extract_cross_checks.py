@@ -147,6 +147,13 @@ def test_repaired_figures_confirmed_by_the_words_are_accepted() -> None:
     _share_agreeing_confidence(BIRTH_FORM, out, {"date_of_birth": 0.98, "date_of_birth_words": 0.98})
     figures = out["date_of_birth"]
     assert figures.state is FieldState.auto and figures.confidence == 0.99
+    # the words doubted for their own confidence are settled by the agreement too
+    out = {"date_of_birth": _field("1987-02-07", 0.99, FieldState.flagged,
+                                   ["date_digits_repaired", "low_confidence"]),
+           "date_of_birth_words": _field("1987-02-07", 0.9, FieldState.flagged,
+                                         ["low_confidence"])}
+    _share_agreeing_confidence(BIRTH_FORM, out, {"date_of_birth": 0.98, "date_of_birth_words": 0.98})
+    assert {f.state for f in out.values()} == {FieldState.auto}
     # ... but not when the words say another date
     out["date_of_birth"] = _field("1987-02-07", 0.97, FieldState.flagged,
                                   ["date_digits_repaired", "low_confidence"])
