@@ -80,7 +80,6 @@ MODEL_FILE = "confidence_model.json"
 OCR_MIN_STEPS = (0.8, 0.9, 0.95)
 OCR_MEAN_STEPS = (0.9, 0.95)
 MAX_CONFIDENCE = 0.999  # never claim certainty: the scorer checks the promise up to 0.99
-BLANK_GROUPS = {"personal_id": "id", "book_number": "register"}
 # A blank is as sure as the form allows the line to be empty: an identity number is often
 # left blank (no ID issued yet, an old person, a foreigner), a whole optional block (a land
 # certificate's second holder) is absent on most certificates, a father's lines are blank
@@ -93,8 +92,6 @@ def blank_group(ev: FieldEvidence) -> str:
     """The kind of blank line (above): `absent`, `id`, `register`, `father` or `other`."""
     if ev.label_score <= 0:  # no label either: the block is not on the form
         return "absent"
-    if ev.key in BLANK_GROUPS:
-        return BLANK_GROUPS[ev.key]
     if ev.family in BLANK_FAMILY_GROUPS:
         return BLANK_FAMILY_GROUPS[ev.family]
     return "father" if ev.key.startswith("father") else "other"
@@ -112,18 +109,17 @@ def feature_vector(ev: FieldEvidence) -> dict[str, float]:
          "weak_label": float(ev.label_score < 90), "wrapped": float(ev.wrapped),
          "agree": float(ev.agreements > 0), "agree2": float(ev.agreements > 1),
          "disagree": float(ev.disagreements > 0), "text_layer": float(ev.from_text_layer)}
-    # Tesseract's confidences matter by steps, not linearly: a value whose every word scored
-    # ≥ 0.9 is nearly always right, one word under 0.8 often is not (dev corpora:
-    # register, ID and date values read cleanly with every word ≥ 0.9: 2 wrong of 410)
-    for cut in OCR_MIN_STEPS:
-        x[f"ocr_min_ge{round(cut * 100)}"] = float(ev.ocr_min >= cut)
-    for cut in OCR_MEAN_STEPS:
-        x[f"ocr_mean_ge{round(cut * 100)}"] = float(ev.ocr_mean >= cut)
+    if not ev.from_text_layer:
+        # Tesseract's confidences matter by steps, not linearly: a value whose every word
+        # scored ≥ 0.9 is nearly always right, one word under 0.8 often is not (dev corpora:
+        # register, ID and date values read cleanly with every word ≥ 0.9: 2 wrong of 410)
+        for cut in OCR_MIN_STEPS:
+            x[f"ocr_min_ge{round(cut * 100)}"] = float(ev.ocr_min >= cut)
+        for cut in OCR_MEAN_STEPS:
+            x[f"ocr_mean_ge{round(cut * 100)}"] = float(ev.ocr_mean >= cut)
     x.update(ev.features)
     if ev.from_text_layer:  # word confidences say nothing more: the words are as printed
         x["ocr_min"] = x["ocr_mean"] = 0.0
-        for name in [k for k in x if k.startswith(("ocr_min_ge", "ocr_mean_ge"))]:
-            x[name] = 0.0
         x[f"fam_{ev.family or 'text'}"] = 1.0  # the text-layer model's per-field baseline
     return x
 

@@ -33,6 +33,7 @@ from datetime import date
 from extractors.form_spec import CrossCheck
 from extractors.normalise.admin_units import resolve_place
 from extractors.normalise.identity import decode_century_sex, province_codes
+from extractors.normalise.land import SERIAL_DIGITS_BY_FORM
 from extractors.review import Drafts, _date, _mark, _settled, _year
 from pipeline.textnorm import fold
 
@@ -131,7 +132,6 @@ def check_surname_from_parent(drafts: Drafts, check: CrossCheck, today: date) ->
             return
 
 
-SERIAL_DIGITS_BY_FORM = {"pre-2024": 6, "2024": 8}
 # A confidence-model feature (extractors.confidence): a unit of this place was read again,
 # spelled the same, in another field of the form (`place_echo`, `authority_province`).
 ECHOED = "echoed"

@@ -18,6 +18,7 @@ from extractors.normalise.admin_units import (
     resolve_place,
     rest_plausible,
 )
+from extractors.normalise.land import SERIAL_DIGITS
 from extractors.normalise.names import normalise_name
 from extractors.normalise.places import UNIT_TYPES, admin_unit_names
 from extractors.normalise.result import Normalised
@@ -182,7 +183,8 @@ def name_features(value: str) -> dict[str, float]:
 
 # Land codes (domain.md): the serial is 2 letters + 6 digits (old form) or + 8 digits (2024
 # form); the register entry `Số vào sổ cấp GCN` 2 letters + a few digits ('CS 05494').
-LAND_CODE_SHAPES = {"land_serial": re.compile(r"[A-Z]{2} (?:\d{6}|\d{8})"),
+LAND_CODE_SHAPES = {"land_serial": re.compile(r"[A-Z]{2} (?:%s)" % "|".join(
+                        rf"\d{{{n}}}" for n in SERIAL_DIGITS)),
                     "land_registry_number": re.compile(r"[A-Z]{2} \d{4,7}")}
 LAND_VOCABULARY_FIELDS = ("land_origin", "land_purpose", "usage_form", "land_term")
 

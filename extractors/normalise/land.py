@@ -23,7 +23,9 @@ from extractors.normalise.places import repair_place
 from extractors.normalise.result import Normalised, strip_wrapping
 from pipeline.textnorm import clean, fold
 
-SERIAL_DIGITS = (6, 8)  # old form 2 letters + 6 digits, 2024 form 2 letters + 8 digits
+# The serial: 2 letters + 6 digits on the old form, + 8 digits on the 2024 form (domain.md).
+SERIAL_DIGITS_BY_FORM = {"pre-2024": 6, "2024": 8}
+SERIAL_DIGITS = tuple(SERIAL_DIGITS_BY_FORM.values())
 _DIGITISH = "0-9OoDQIl|!SBZG§"
 _CODE = re.compile(rf"(?<![A-Za-zĐ])([A-ZĐ]{{2}})\s?[-.]?\s?([{_DIGITISH}][{_DIGITISH}\s]*)")
 # Looser: letters read in lower case, as '5'/'0', or with a stray mark before the digits.
