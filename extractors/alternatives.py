@@ -19,10 +19,15 @@ from pipeline.models import BBox, LineReread, PageText
 def alternative_pages(pages: list[PageText]) -> list[list[PageText]]:
     """The pages with every re-read line's words replaced by its second reading (a line
     read as nothing the second time keeps its first words), once per way the lines were
-    read again (`LineReread.psm`). Empty: nothing was re-read."""
-    passes = sorted({r.psm for p in pages for r in p.rereads or []})
-    return [[_replaced(page, [r for r in page.rereads or [] if r.psm == psm and r.words])
-             for page in pages] for psm in passes]
+    read again (`LineReread.psm`, and the italic runs read upright apart). Empty: nothing was re-read."""
+    passes = sorted({_pass(r) for p in pages for r in p.rereads or []})
+    return [[_replaced(page, [r for r in page.rereads or [] if _pass(r) == key and r.words])
+             for page in pages] for key in passes]
+
+
+def _pass(r: LineReread) -> tuple[bool, int]:
+    """Which reading a re-read line belongs to: upright lines by psm, then italic runs."""
+    return (r.slant > 0, r.psm)
 
 
 def _replaced(page: PageText, used: list[LineReread]) -> PageText:

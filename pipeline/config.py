@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     reread_modes: tuple[int, ...] = Field(default=(4,), description="Tesseract page "
                                           "segmentation modes weak lines are re-read in, one "
                                           "reading each (pipeline.reread)")
+    deslant_italic: bool = Field(default=True, description="read the italic runs of a page "
+                                 "(slanted values) a second time sheared upright, and let "
+                                 "extraction choose (pipeline.slant)")
     reuse_readings: bool = Field(default=True, description="reuse stored page readings "
                                  "(OCR output) when reprocessing; see pipeline.readings")
 

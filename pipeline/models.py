@@ -84,6 +84,7 @@ class LineReread(_Frozen):
     box: BBox
     words: list[Word]
     psm: int = 6  # Tesseract's page segmentation for this reading (one reading per psm)
+    slant: float = 0.0  # > 0: an italic run read sheared upright by this (pipeline/slant.py)
 
 
 class PageText(_Frozen):

@@ -116,13 +116,14 @@ def ocr_scale(image: np.ndarray, settings: Settings) -> float:
 
 
 def read_image(image: np.ndarray, settings: Settings, page: int, *, psm: int | None = None,
-               path: Path | None = None) -> dict:
-    """`image_to_data` of `image` read at `ocr_scale`, boxes in `image`'s pixels. `path`:
-    the same image already on disk (read from there when it is read at full size; an array
-    goes through a temporary PGM, pytesseract's own PNG encoding is ~10x slower)."""
+               path: Path | None = None, scale: float | None = None) -> dict:
+    """`image_to_data` of `image` read at `scale` (default: `ocr_scale`), boxes in `image`'s
+    pixels. `path`: the same image already on disk (read from there when it is read at full
+    size; an array goes through a temporary PGM, pytesseract's own PNG encoding is ~10x
+    slower)."""
     import cv2
 
-    scale = ocr_scale(image, settings)
+    scale = ocr_scale(image, settings) if scale is None else scale
     if scale == 1.0 and path is not None:
         return tesseract_data(str(path), settings, page, psm=psm)
     if scale != 1.0:
@@ -131,6 +132,34 @@ def read_image(image: np.ndarray, settings: Settings, page: int, *, psm: int | N
         data = tesseract_data(str(write_pnm(Path(tmp) / "page", image)), settings, page,
                               psm=psm)
     return data if scale == 1.0 else unscale_boxes(data, scale)
+
+
+def read_images(images: list[np.ndarray], settings: Settings, page: int, *,
+                psm: int | None = None, scales: list[float | None] | None = None
+                ) -> list[dict]:
+    """`read_image` of each image (at its `scales` entry, None: `ocr_scale`), in ONE
+    Tesseract process (a list file of images: the model is loaded once, ~0.15 s of CPU
+    saved per image after the first; each image is laid out on its own, as a page)."""
+    import cv2
+
+    given = scales or [None] * len(images)
+    if len(images) == 1:
+        return [read_image(images[0], settings, page, psm=psm, scale=given[0])]
+    scales = [ocr_scale(im, settings) if sc is None else sc
+              for im, sc in zip(images, given, strict=True)]
+    with tempfile.TemporaryDirectory(prefix="sohoa-ocr-") as tmp:
+        paths = [write_pnm(Path(tmp) / f"image{i}", im if sc == 1.0 else cv2.resize(
+            im, None, fx=sc, fy=sc, interpolation=cv2.INTER_AREA))
+                 for i, (im, sc) in enumerate(zip(images, scales, strict=True))]
+        listing = Path(tmp) / "images.txt"
+        listing.write_text("".join(f"{p}\n" for p in paths), encoding="utf-8")
+        data = tesseract_data(str(listing), settings, page, psm=psm)
+    out = []
+    for i, sc in enumerate(scales, start=1):
+        rows = [j for j, n in enumerate(data["page_num"]) if int(n) == i]
+        part = {k: [v[j] for j in rows] for k, v in data.items()}
+        out.append(part if sc == 1.0 else unscale_boxes(part, sc))
+    return out
 
 
 def unscale_boxes(data: dict, scale: float) -> dict:

@@ -52,20 +52,25 @@ def crop_box(line_box: BBox, height: int, size: tuple[int, int]) -> BBox:
 def stack_strips(image: np.ndarray, boxes: list[BBox]) -> tuple[np.ndarray, list[Strip]]:
     """One white image holding every box's pixels, top to bottom, left-aligned after SIDE
     pixels, with GAP line heights of white between them."""
-    if not boxes:
+    return stack_crops([image[b[1]:b[3], b[0]:b[2]] for b in boxes], boxes)
+
+
+def stack_crops(crops: list[np.ndarray], boxes: list[BBox]) -> tuple[np.ndarray, list[Strip]]:
+    """`stack_strips` of crops already cut (and perhaps transformed: a crop may be wider than
+    its box); `boxes` are where they came from on the page."""
+    if not crops:
         raise ValueError("no strips to stack")
-    heights = [b[3] - b[1] for b in boxes]
+    heights = [c.shape[0] for c in crops]
     gap = max(8, round(GAP * float(np.median(heights))))
-    width = max(b[2] - b[0] for b in boxes) + 2 * SIDE
+    width = max(c.shape[1] for c in crops) + 2 * SIDE
     total = gap + sum(h + gap for h in heights)
     out = np.full((total, width), 255, dtype=np.uint8)
     strips: list[Strip] = []
     y = gap
-    for box in boxes:
-        x0, y0, x1, y1 = box
-        out[y:y + (y1 - y0), SIDE:SIDE + (x1 - x0)] = image[y0:y1, x0:x1]
+    for crop, box in zip(crops, boxes, strict=True):
+        out[y:y + crop.shape[0], SIDE:SIDE + crop.shape[1]] = crop
         strips.append(Strip(source=box, top=y))
-        y += (y1 - y0) + gap
+        y += crop.shape[0] + gap
     return out, strips
 
 
@@ -102,17 +107,9 @@ def read_strips(image: np.ndarray, boxes: list[BBox], settings: Settings,
     return map_words(read_image(stacked, settings, page, psm=psm), strips)
 
 
-def reread_page(image: np.ndarray, page: PageText, line_boxes: list[tuple[BBox, int]],
-                settings: Settings, psm: int = 6) -> list[list[Word]]:
-    """The words of each (line box, line height) read again from the cleaned page image."""
-    size = (image.shape[1], image.shape[0])
-    boxes = [crop_box(b, h, size) for b, h in line_boxes]
-    return read_strips(image, boxes, settings, page.page, psm)
-
-
 # --- which lines, and the stored artefact -------------------------------------------------
 
-REREAD_VERSION = "2"  # 2: psm 4 and psm 6 readings
+REREAD_VERSION = "3"  # 2: psm 4 and psm 6 readings; 3: italic runs read sheared upright
 WEAK_WORD = 0.5
 """A line is read again when any of its words scored below this. Measured on 17 office-dev
 documents (in-process, stored readings): re-reading every line or only those under 0.5 gained
@@ -134,26 +131,60 @@ def weak_lines(page: PageText) -> list[tuple[BBox, int]]:
 
 
 def reread_lines(image: np.ndarray, page: PageText, settings: Settings) -> list[LineReread]:
-    """The weak lines of `page` read again from its cleaned image (the image its boxes are in)."""
+    """The weak lines of `page` read again from its cleaned image (the image its boxes are
+    in), one Tesseract call per `settings.reread_modes`; with `deslant_italic`, its italic
+    figures read sheared upright (pipeline.slant) in the first of those calls.
+
+    The italic strips are a second image of that call (`read_images`), not more strips of
+    the weak lines' image: stacked together, they changed how Tesseract laid out, and so
+    read, the weak lines (17 fewer fields right on office-dev2); a call of their own would
+    cost a Tesseract start (~0.15 s of CPU) on every italic page."""
     if (image.shape[1], image.shape[0]) != (page.width, page.height):
         raise ValueError(f"page {page.page}: image {image.shape[::-1]} is not the "
                          f"{page.width}x{page.height} the words were read from")
+    from pipeline.ocr import ocr_scale, read_images
+
     lines = weak_lines(page)
-    if not lines:
-        return []
+    italic = []
+    if settings.deslant_italic:
+        from pipeline.slant import italic_strips
+
+        italic = italic_strips(image, page)
+    # The strips of figures hold too few letters to measure: they are read at the page's
+    # scale (at full size, psm 4 read nothing on most of them).
+    italic_scale = ocr_scale(image, settings) if italic else None
+    size = (image.shape[1], image.shape[0])
+    boxes = [crop_box(b, h, size) for b, h in lines]
     out: list[LineReread] = []
-    for psm in settings.reread_modes:
-        words = reread_page(image, page, lines, settings, psm)
-        out += [LineReread(box=box, words=ws, psm=psm)
-                for (box, _), ws in zip(lines, words, strict=True)]
+    for i, psm in enumerate(settings.reread_modes or ((ITALIC_PSM,) if italic else ())):
+        extra = italic if i == 0 else []
+        stacks = ([stack_strips(image, boxes)] if lines else []) + (
+            [stack_crops([s.pixels for s in extra], [s.crop for s in extra])] if extra else [])
+        if not stacks:
+            continue
+        scales = ([None] if lines else []) + ([italic_scale] if extra else [])
+        read = [map_words(data, strips) for data, (_, strips) in zip(
+            read_images([im for im, _ in stacks], settings, page.page, psm=psm,
+                        scales=scales), stacks, strict=True)]
+        if lines:
+            out += [LineReread(box=box, words=ws, psm=psm)
+                    for (box, _), ws in zip(lines, read[0], strict=True)]
+        if extra:
+            out += [LineReread(box=s.box, words=s.upright(ws), psm=psm, slant=s.slant)
+                    for s, ws in zip(extra, read[-1], strict=True)]
     return out
+
+
+ITALIC_PSM = 6  # italic strips on a page with no weak line, when no reread mode is set
 
 
 def fingerprint(settings: Settings) -> str:
     from pipeline.readings import fingerprint as reading_fingerprint
 
+    from pipeline.slant import ITALIC_SLANT, SHEARS
+
     parts = (REREAD_VERSION, reading_fingerprint(settings), ",".join(map(str, settings.reread_modes)), str(WEAK_WORD),
-             str(MARGIN), str(GAP))
+             str(MARGIN), str(GAP), f"deslant={settings.deslant_italic},{ITALIC_SLANT},{SHEARS}")
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 

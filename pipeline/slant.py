@@ -1,0 +1,173 @@
+"""Italic values read upright: the slant of each word measured, italic runs sheared back.
+
+Forms print their labels upright, but the values are often written or typed in a slanted
+hand (an italic face, a clerk's pen). Tesseract's `vie` model reads slanted figures worse
+than upright ones: in an italic face '1' comes out as '7', '7' as '2' and '0' as '9'
+(`401,0` read `407,0`, map sheet `48` read `4ổ`). Sheared back upright, the same pixels
+read right.
+
+A word's slant is the shear that makes its strokes most vertical: the one that maximises
+the sum of squared column ink counts (strokes stacked in few columns), the classic deslant
+measure of handwriting recognition. A run of neighbouring italic words on a line is one
+strip; `read_runs` stacks every strip of a page (each sheared back) into one image and
+is read in the Tesseract call that re-reads the page's weak lines (`pipeline.reread`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from pipeline.models import BBox, PageText, Word
+
+SHEARS = tuple(round(0.05 * k, 2) for k in range(0, 9))  # 0 … 0.4 (0° … ~22°)
+ITALIC_SLANT = 0.15
+"""A word slanted at least this much (horizontal shift per unit of height, ~8.5°; upright labels measure 0-0.05, italic
+values 0.15-0.25) is italic."""
+MIN_WORD_PX = 12  # words shorter than this (dots, accents) are not measured
+
+
+def shear(image: np.ndarray, slant: float) -> np.ndarray:
+    """`image` (grey, white paper) sheared so a stroke leaning `slant` to the right stands
+    upright: row y moves right by slant × y, the bottom row the most. The result is wider by
+    slant × height."""
+    import cv2
+
+    h, w = image.shape[:2]
+    extra = int(np.ceil(slant * h))
+    matrix = np.float32([[1, slant, 0], [0, 1, 0]])
+    return cv2.warpAffine(image, matrix, (w + extra, h), flags=cv2.INTER_NEAREST,
+                          borderMode=cv2.BORDER_CONSTANT, borderValue=255)
+
+
+def slant_of(image: np.ndarray) -> float | None:
+    """The shear (one of SHEARS) that stands the ink of `image` most upright; None when the
+    crop holds too little ink to tell. Each shear moves the ink pixels of row y right by
+    shear × y; the score is the sum of squared column counts."""
+    ys, xs = np.nonzero(image < 128)
+    if image.shape[0] < MIN_WORD_PX or ys.size < 2 * image.shape[0]:
+        return None
+    best, best_score = None, -1.0
+    for s in SHEARS:
+        cols = np.bincount(xs + np.rint(s * ys).astype(np.int64))
+        score = float(np.dot(cols, cols))
+        if score > best_score:
+            best, best_score = s, score
+    return best
+
+
+def word_slant(image: np.ndarray, bbox: BBox) -> float | None:
+    x0, y0, x1, y1 = bbox
+    if y1 - y0 < MIN_WORD_PX or x1 <= x0:
+        return None
+    return slant_of(image[max(0, y0):y1, max(0, x0):x1])
+
+
+PREFIX = re.compile(r"^[A-ZĐ]{1,3}$")  # 'CT', 'AK': the letters before a register number
+
+
+def _figure(word: Word) -> bool:
+    return sum(c.isdigit() for c in word.text) >= 2 or (
+        any(c.isdigit() for c in word.text) and len(word.text) >= 2)
+
+
+def italic_runs(image: np.ndarray, page: PageText) -> list[tuple[BBox, float]]:
+    """(box, slant) of the italic figures of `page`: words of two characters or more
+    holding a digit that lean ITALIC_SLANT or more, neighbours on a line joined, with the
+    capital letters just before them ('CT 23283'). Only figures: they are what slant
+    confuses most (1/7, 7/2, 0/9), no list checks them, and re-reading every italic word
+    would cost a page's OCR again. Lone digits ('7' of a date in a sentence) read worse
+    alone than in their line."""
+    lines: dict[int, list[Word]] = {}
+    for w in page.words:
+        lines.setdefault(w.line_id, []).append(w)
+    out: list[tuple[BBox, float]] = []
+    for words in lines.values():
+        words.sort(key=lambda w: w.bbox[0])
+        runs: list[tuple[list[Word], list[float]]] = []
+        for i, w in enumerate(words):
+            slant = word_slant(image, w.bbox) if _figure(w) else None
+            if slant is None or slant < ITALIC_SLANT:
+                continue
+            height = w.bbox[3] - w.bbox[1]
+            if runs and runs[-1][0][-1] is words[i - 1] and \
+                    w.bbox[0] - words[i - 1].bbox[2] < height:
+                runs[-1][0].append(w)
+                runs[-1][1].append(slant)
+                continue
+            run = [w]
+            if i > 0 and PREFIX.match(words[i - 1].text):
+                run.insert(0, words[i - 1])
+            runs.append((run, [slant]))
+        for run, slants in runs:
+            out.append(((min(x.bbox[0] for x in run), min(x.bbox[1] for x in run),
+                         max(x.bbox[2] for x in run), max(x.bbox[3] for x in run)),
+                        float(np.median(slants))))
+    return out
+
+
+SIDE_MARGIN = 0.2  # of the run's height, left and right of it: no more, or the label's
+# colon and last letter come into the strip
+TOP_MARGIN = 0.35  # above and below
+
+
+PAD = 1.0  # white added left and right of the strip, in run heights: Tesseract misreads
+# a strip cut tight round a short number ('1151' as '7 2M]')
+
+
+def run_crop(box: BBox, size: tuple[int, int]) -> BBox:
+    """The page pixels a run's strip is cut from: the run and TOP_MARGIN above and below,
+    PAD to the sides (whitened by `_padded` but for SIDE_MARGIN)."""
+    width_px, height_px = size
+    x0, y0, x1, y1 = box
+    h = y1 - y0
+    mx, my = max(2, round(PAD * h)), max(2, round(TOP_MARGIN * h))
+    return (max(0, x0 - mx), max(0, y0 - my), min(width_px, x1 + mx), min(height_px, y1 + my))
+
+
+def _padded(image: np.ndarray, crop: BBox, run: BBox) -> np.ndarray:
+    """The crop with everything further than SIDE_MARGIN left or right of the run white."""
+    out = image[crop[1]:crop[3], crop[0]:crop[2]].copy()
+    m = max(2, round(SIDE_MARGIN * (run[3] - run[1])))
+    left, right = max(0, run[0] - m - crop[0]), min(out.shape[1], run[2] + m - crop[0])
+    out[:, :left] = 255
+    out[:, right:] = 255
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class ItalicStrip:
+    """One italic run ready to read: `pixels` cut from the page at `crop` and sheared
+    upright by `slant`; `box` is the run's words' box (the words a reading replaces)."""
+
+    box: BBox
+    crop: BBox
+    slant: float
+    pixels: np.ndarray
+
+    def upright(self, words: list[Word]) -> list[Word]:
+        """Words read on `pixels` (boxes already moved to the page by the crop's offset)
+        with their boxes moved back where their pixels are on the page."""
+        return [_unsheared(w, self.slant, self.crop[1]) for w in words]
+
+
+def italic_strips(image: np.ndarray, page: PageText) -> list[ItalicStrip]:
+    """Every italic run of `page` (`italic_runs`) cut out, padded and sheared upright;
+    `pipeline.reread` reads them with the page's weak lines, in the same Tesseract call."""
+    size = (image.shape[1], image.shape[0])
+    out = []
+    for box, slant in italic_runs(image, page):
+        crop = run_crop(box, size)
+        out.append(ItalicStrip(box=box, crop=crop, slant=slant,
+                               pixels=shear(_padded(image, crop, box), slant)))
+    return out
+
+
+def _unsheared(word: Word, slant: float, top: int) -> Word:
+    """A word read on a sheared strip, its box moved back to where its pixels are on the
+    page (the shear moved row y of the strip right by slant × (y - top))."""
+    x0, y0, x1, y1 = word.bbox
+    dx = round(slant * ((y0 + y1) / 2 - top))
+    return word.model_copy(update={"bbox": (x0 - dx, y0, x1 - dx, y1)})
