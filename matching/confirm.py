@@ -153,14 +153,20 @@ def suggested_fields(doc_type: str, values: Mapping[str, Any],
     return out
 
 
-def name_misread(read: str, registry: str) -> str | None:
+def name_misread(read: str, registry: str, *, capitals: bool = False) -> str | None:
     """The reading with its misread words written as the registry writes them, when it
     differs from the registry's name (the same letters, other marks) only in words that are
     no Vietnamese name word where the registry's are ('Trần Hồng Loạn' for 'Trần Hồng Loan',
     'Lệ Thụ Vận' for 'Lê Thu Vân'): upper-case marks misread (domain.md), not another
     spelling of the name. A word the reading shares with the name vocabulary ('Lệ', 'Công')
     keeps the difference with a reviewer (None); words that differ only by tone placement
-    ('Thuý' / 'Thúy') stay as printed."""
+    ('Thuý' / 'Thúy') stay as printed.
+
+    `capitals`: the name was printed in capitals, whose marks OCR misreads most (a dot
+    below or a hook lost or made up: 'PHƯỢNG' for PHƯƠNG, 'LẠM' for LAM). Then a word
+    that differs from the registry's in its marks alone takes the registry's, name word
+    or not (no list holds every name), unless the registry's tone could sit on either vowel ('Thụy' /
+    'Thuỵ') and the reading shows no tone to tell where it was printed."""
     from extractors.normalise.admin_units import spelling_key
     from extractors.normalise.vocab import NAME_WORDS, SURNAMES
 
@@ -173,26 +179,78 @@ def name_misread(read: str, registry: str) -> str | None:
     def known(i: int, word: str) -> bool:
         return word in SURNAMES if i == 0 else (word in NAME_WORDS or word in SURNAMES)
 
-    if not differ or not all(not known(i, x) and known(i, y) for i, x, y in differ):
+    def misread(i: int, x: str, y: str) -> bool:
+        if capitals and _letters(x) == _letters(y):
+            return not (_placement_open(y) and not _has_tone(x))
+        return known(i, y) and not known(i, x)
+
+    if not differ or not all(misread(i, x, y) for i, x, y in differ):
         return None
-    for i, _, y in differ:
-        a[i] = y
+    for i, x, y in differ:
+        a[i] = _toned_as_printed(x, y) if _placement_open(y) and _has_tone(x) else y
     return " ".join(a)
 
 
+def _untoned(word: str) -> str:
+    return unicodedata.normalize("NFC", "".join(
+        c for c in unicodedata.normalize("NFD", word) if c not in _TONE_MARKS))
+
+
+def _toned_as_printed(read: str, registry: str) -> str:
+    """The registry's word with its tone on the vowel the reading has its tone on
+    ('Hóa' read, 'Hoà' registered: 'Hòa')."""
+    bare = _untoned(read)
+    if len(bare) != len(_untoned(registry)):
+        return registry
+    at = next((k for k, c in enumerate(read) if _has_tone(c)), None)
+    tone = next(c for c in unicodedata.normalize("NFD", registry) if c in _TONE_MARKS)
+    base = _untoned(registry)
+    if at is None:
+        return registry
+    return unicodedata.normalize("NFC", base[:at] + unicodedata.normalize(
+        "NFC", unicodedata.normalize("NFD", base[at]) + tone) + base[at + 1:])
+
+
+_TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+
+
+def _letters(word: str) -> str:
+    """The word without any mark (tone, hat, horn, breve), lower case; 'đ' stays a letter."""
+    return "".join(c for c in unicodedata.normalize("NFD", word.lower())
+                   if not unicodedata.combining(c))
+
+
+def _has_tone(word: str) -> bool:
+    return any(c in _TONE_MARKS for c in unicodedata.normalize("NFD", word))
+
+
+def _placement_open(word: str) -> bool:
+    """A toned open syllable ending 'oa', 'oe' or 'uy', whose tone is printed on either
+    vowel by custom ('Hòa' / 'Hoà', 'Thụy' / 'Thuỵ')."""
+    return _has_tone(word) and _letters(word).endswith(("oa", "oe", "uy"))
+
+
 def misread_names(doc_type: str, values: Mapping[str, Any],
-                  suggestions: Mapping[str, Any]) -> dict[str, str]:
+                  suggestions: Mapping[str, Any],
+                  raws: Mapping[str, str | None] | None = None) -> dict[str, str]:
     """Name field -> its value respelled (`name_misread`), for the name fields among
-    `suggestions` whose reading is a misread of the registry's name."""
+    `suggestions` whose reading is a misread of the registry's name; `raws`: the text as
+    read, to tell a name printed in capitals."""
     names = {spec["name"] for spec in ROLE_FIELDS.get(doc_type, {}).values()}
     out: dict[str, str] = {}
     for k, v in suggestions.items():
         read = values.get(k)
         if k in names and isinstance(read, str) and isinstance(v, str):
-            respelled = name_misread(read, v)
+            raw = (raws or {}).get(k) or ""
+            respelled = name_misread(read, v, capitals=_in_capitals(raw))
             if respelled is not None:
                 out[k] = respelled
     return out
+
+
+def _in_capitals(raw: str) -> bool:
+    letters = [c for c in raw if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
 def registry_suggestions(record: Any, linker: Any) -> dict[str, Any]:

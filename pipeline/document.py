@@ -162,12 +162,13 @@ def confirm_from_registry(record: Record, linker: Any) -> None:
                 FieldState.auto, []
     suggestions = registry_suggestions(record, linker)
     settled = misread_names(record.doc_type.value,
-                            {k: f.value for k, f in record.fields.items()}, suggestions)
+                            {k: f.value for k, f in record.fields.items()}, suggestions,
+                            {k: f.raw for k, f in record.fields.items()})
     for key, value in suggestions.items():
         f = record.fields[key]
         if key in settled and f.state == FieldState.flagged and set(f.issues) <= CONFIRMABLE:
-            # marks misread into words that are no name: those words as the registry spells
-            # them (the rest as printed), said so
+            # marks misread (into words that are no name, or in capitals): those words as
+            # the registry spells them (the rest as printed), said so
             f.value, f.state, f.issues = settled[key], FieldState.auto, [REGISTRY_SPELLING]
             f.confidence = max(f.confidence, CONFIRMED_CONFIDENCE)
             f.registry_confirmed = True  # type: ignore[attr-defined]

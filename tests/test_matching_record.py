@@ -146,3 +146,29 @@ def test_a_name_misread_into_no_name_takes_the_registry_spelling(linker: Linker)
     assert name_misread("Phan Lệ Phượng", "Phan Lệ Phương") is None  # both are name words
     assert name_misread("Nguyễn Lệ Anh", "Nguyễn Lê Anh") is None
     assert name_misread("Nguyễn Tâm", "Nguyễn Tâm Nhi") is None
+
+
+def test_a_name_in_capitals_takes_the_registry_marks_even_into_a_name_word(
+        linker: Linker) -> None:
+    """Printed in capitals, a name's marks are what OCR misreads most: 'PHAN LỆ PHƯỢNG'
+    read for the linked citizen's 'Phan Lệ Phương' is settled as registered; in lower case
+    the same reading stays a suggestion. Where the tone could be printed on either vowel and
+    the reading shows no tone, nothing is settled; where it shows one, that placement stays."""
+    from matching.confirm import name_misread
+
+    assert name_misread("Phan Lệ Phượng", "Phan Lệ Phương", capitals=True) == "Phan Lệ Phương"
+    assert name_misread("Nguyễn Thuý Lạm", "Nguyễn Thúy Lam", capitals=True) == \
+        "Nguyễn Thuý Lam"  # 'Lam' in no list of name words, but the registry's spelling
+    assert name_misread("Nguyên Gia Thuy", "Nguyễn Gia Thụy", capitals=True) is None
+    assert name_misread("Nguyễn Hóa", "Nguyễn Hoà", capitals=True) == "Nguyễn Hòa"
+    assert name_misread("Phan Lê Phương", "Phan Lê Phuong", capitals=True) == "Phan Lê Phuong"
+    assert name_misread("Đào Văn", "Dao Văn", capitals=True) is None  # Đ is another letter
+    assert name_misread("Lê Thu Hà", "Lê Thu Hằng", capitals=True) is None
+
+    record, _ = _record(CORPUS / "birth_0001.truth.json")
+    _flag_all(record)
+    name = record.fields["full_name"]  # registered as 'Nguyễn Tâm Nhi'
+    name.value, name.raw = "Nguyễn Tâm Nhị", "NGUYỄN TÂM NHỊ"
+    link_persons(record, linker)
+    assert name.value == "Nguyễn Tâm Nhi" and name.state == "auto"
+    assert name.issues == ["registry_spelling"]
