@@ -1,6 +1,6 @@
 """Fit the confidence model (extractors/data/confidence_model.json) on a working corpus.
 
-Run as `sohoa calibrate CORPUS … [--out PATH] [--target 0.004]` (extractors/calibrate_cli.py).
+Run as `sohoa calibrate CORPUS … [--out PATH] [--target 0.005]` (extractors/calibrate_cli.py).
 Each CORPUS is a generated folder with `<stem>.truth.json`. Its scans' page readings are
 taken from the data folder's store when `sohoa eval` already read them (pipeline.readings:
 same bytes, same reading code → the same words), else OCR'd once through the real pipeline

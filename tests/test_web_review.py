@@ -27,8 +27,8 @@ from service.app import create_app
 from service.web.accounts import Role, create_user
 from service.web.batch_runner import BatchRunner
 
-DOC = "death_0003.pdf"  # a PDF with a real text layer: no OCR, processed in about a second;
-# its blank personal ID line is flagged (low confidence) for a reviewer
+DOC = "death_0004.pdf"  # a PDF with a real text layer: no OCR, processed in about a second;
+# its name (no registry here to confirm it) is flagged, low confidence, for a reviewer
 USERS = {"staff1": Role.staff, "rev1": Role.reviewer, "rev2": Role.reviewer}
 PASSWORD = "a-long-passphrase"
 
