@@ -245,3 +245,30 @@ def test_a_familys_own_bar_allows_for_chance_in_a_few_wrong_fields() -> None:
     assert pick_threshold(p, y, 0.004, expected_weight=0.0, slack=2) == pytest.approx(0.95)
     y[-3:] = 0  # three wrong at the top: more than chance, the bar stays up there
     assert pick_threshold(p, y, 0.004, expected_weight=0.0, slack=2) > 0.985
+
+
+def test_cross_validation_scores_each_document_on_a_fit_that_never_saw_it() -> None:
+    """evaluation.calibration_cv: every field is scored once, on bars fitted without its
+    document; a looser target accepts at least as many fields; office and poor corpora are
+    counted apart."""
+    import numpy as np
+
+    from evaluation.calibration_cv import cross_validate
+
+    rng = np.random.default_rng(1)
+    rows = []
+    for d in range(120):
+        kind = "office" if d % 3 else "poor"
+        for _ in range(12):
+            ocr = float(rng.uniform(0.5, 1.0)) if kind == "office" else float(rng.uniform(0.2, 1.0))
+            rows.append({"family": "place", "x": {"bias": 1.0, "ocr_min": ocr},
+                         "correct": bool(rng.uniform() < ocr ** 0.3), "doc": f"{kind}/{d}",
+                         "kind": kind})
+    strict, loose = cross_validate(rows, 0.002), cross_validate(rows, 0.05)
+    assert set(strict) == {"office", "poor"}
+    assert strict["office"]["fields"] == 80 * 12 and strict["poor"]["documents"] == 40
+    for kind in strict:
+        assert strict[kind]["accepted"] <= loose[kind]["accepted"] <= strict[kind]["fields"]
+        assert strict[kind]["accepted_wrong"] <= strict[kind]["accepted"]
+        assert loose[kind]["documents_all_accepted"] <= loose[kind]["documents"]
+    assert loose["office"]["accepted"] > strict["office"]["accepted"]
