@@ -1,4 +1,5 @@
-"""One date read several ways settles a misread one (cross-check rule `settle_date`).
+"""One date read several ways settles a misread one (cross-check rule `settle_date`); an
+area printed in figures and in words likewise (`settle_area`, at the end).
 
 A birth certificate prints the date of birth in figures and again in words, and the personal
 ID carries the century and the last two digits of the birth year (domain.md): one fact read
@@ -25,7 +26,12 @@ from __future__ import annotations
 from datetime import date
 
 from extractors.form_spec import CrossCheck
-from extractors.normalise.dates import numeric_readings, words_say, year_digits_say
+from extractors.normalise.dates import (
+    CONFIRMED_SLIPS,
+    numeric_readings,
+    words_say,
+    year_digits_say,
+)
 from extractors.normalise.identity import decode_century_sex
 from extractors.review import FROM_FIGURES, FROM_ID, FROM_WORDS, Drafts, FieldDraft
 
@@ -37,7 +43,7 @@ def _id_year(d: FieldDraft) -> int | None:
     return decoded[0] if decoded else None
 
 
-def _settle(d: FieldDraft, value: str | int, issue: str) -> None:
+def _settle(d: FieldDraft, value: str | int | float, issue: str) -> None:
     d.value = value
     if issue not in d.issues:
         d.issues.append(issue)
@@ -107,3 +113,30 @@ def _settle_year(target: FieldDraft, years: list[int]) -> None:
         return
     if year_digits_say(target.raw or "", years[0]):
         _settle(target, years[0], FROM_ID)
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def area_figures(value: float) -> str:
+    """An area's figures as printed, decimal mark dropped: 401.0 -> '4010'."""
+    return f"{value:.1f}".replace(".", "")
+
+
+def check_settle_area(drafts: Drafts, check: CrossCheck, today: date) -> None:
+    """An area whose figures differ from its words by one digit, a slip OCR makes ('401,0'
+    read '407,0', '305,0' read '305,9'), takes the words' value: the words are why the
+    certificate prints the area twice, and they read cleanly. Marked `read_from_words`, so
+    a person confirms it like a date settled from its words. keys: (area, area in words)."""
+    figures, words = (drafts.get(k) for k in check.keys)
+    if (figures is None or words is None or not _number(figures.value)
+            or not _number(words.value) or figures.value == words.value
+            or not words.evidence.clean or words.issues):
+        return
+    read, meant = area_figures(float(figures.value)), area_figures(float(words.value))
+    if len(read) != len(meant):
+        return
+    slips = [(r, m) for r, m in zip(read, meant, strict=True) if r != m]
+    if len(slips) == 1 and slips[0][1] in CONFIRMED_SLIPS.get(slips[0][0], ""):
+        _settle(figures, float(words.value), FROM_WORDS)

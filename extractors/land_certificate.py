@@ -155,6 +155,7 @@ FORM = FormSpec(
         # first: the checks after them see the settled years (extractors.date_settle)
         CrossCheck("settle_date", ("holder_1_birth_year", "holder_1_id_number")),
         CrossCheck("settle_date", ("holder_2_birth_year", "holder_2_id_number")),
+        CrossCheck("settle_area", ("area_m2", "area_m2_words")),
         CrossCheck("dates_agree", ("area_m2", "area_m2_words"), issue="area_words_mismatch"),
         # Only the ID's year digits are checked (the sex digit would need `Ông`/`Bà`).
         CrossCheck("id_consistent", ("holder_1_id_number", "holder_1_birth_year",

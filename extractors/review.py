@@ -318,6 +318,7 @@ def rule_for(name: str) -> Callable[[Drafts, CrossCheck, date], None]:
     from extractors import cross_checks, date_settle
 
     return {"settle_date": date_settle.check_settle_date,
+            "settle_area": date_settle.check_settle_area,
             "id_sex": cross_checks.check_id_sex, "min_age": cross_checks.check_min_age,
             "id_province": cross_checks.check_id_province,
             "declarant_is_parent": cross_checks.check_declarant_is_parent,

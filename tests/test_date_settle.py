@@ -274,3 +274,42 @@ def test_a_digit_read_apart_before_the_day(raw: str, value: str) -> None:
 def test_a_zero_read_as_nine_in_an_impossible_date(raw: str, value: str) -> None:
     result = normalise_date(raw)
     assert result.value == value and "date_digits_repaired" in result.issues
+
+
+@pytest.mark.parametrize(("read", "words", "settled"), [
+    (407.0, 401.0, 401.0),  # a 1 read as 7
+    (305.9, 305, 305.0),  # a 0 read as 9 (words without 'phẩy': a whole number)
+    (778.0, 178, 178.0),
+    (229.2, 220.2, 220.2),  # a 0 read as 9, in the whole part
+    (220.2, 229.2, 220.2),  # a 9 read as 0 is no slip OCR is known for
+    (4478.0, 4478.8, 4478.0),  # an 8 read as 0 is no slip undone
+    (401.0, 4010.0, 401.0),  # another number of figures
+    (1219.0, 1234.0, 1219.0),  # two figures differ
+])
+def test_an_area_one_slipped_figure_from_its_words_takes_the_words(
+        read: float, words: float, settled: float) -> None:
+    """The area in figures, read with one digit slipped the way OCR slips, takes the value of
+    the area in words, marked so a person confirms it; any other difference stays for the
+    figures-words check to flag."""
+    d = {"area_m2": FieldDraft("area_m2", read, str(read),
+                               evidence=FieldEvidence(key="area_m2", family="area")),
+         "area_m2_words": FieldDraft("area_m2_words", words, "…",
+                                     evidence=FieldEvidence(key="area_m2_words",
+                                                            family="area_words", clean=True))}
+    rule_for("settle_area")(d, CrossCheck("settle_area", tuple(d)), DAY)
+    area = d["area_m2"]
+    assert area.value == settled
+    assert (FROM_WORDS in area.issues) is (settled != read)
+    if settled != read:
+        rule_for("dates_agree")(d, CrossCheck("dates_agree", tuple(d), issue="x"), DAY)
+        assert "x" not in area.issues and area.evidence.disagreements == 1
+
+
+def test_words_read_unclean_settle_no_area() -> None:
+    d = {"area_m2": FieldDraft("area_m2", 407.0, "407,0",
+                               evidence=FieldEvidence(key="area_m2", family="area")),
+         "area_m2_words": FieldDraft("area_m2_words", 401.0, "Bốn trăm linh một xyz",
+                                     evidence=FieldEvidence(key="area_m2_words",
+                                                            family="area_words", clean=False))}
+    rule_for("settle_area")(d, CrossCheck("settle_area", tuple(d)), DAY)
+    assert d["area_m2"].value == 407.0 and not d["area_m2"].issues
