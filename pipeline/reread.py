@@ -183,8 +183,9 @@ def fingerprint(settings: Settings) -> str:
 
     from pipeline.slant import ITALIC_SLANT, SHEARS
 
-    parts = (REREAD_VERSION, reading_fingerprint(settings), ",".join(map(str, settings.reread_modes)), str(WEAK_WORD),
-             str(MARGIN), str(GAP), f"deslant={settings.deslant_italic},{ITALIC_SLANT},{SHEARS}")
+    parts = (REREAD_VERSION, reading_fingerprint(settings),
+             ",".join(map(str, settings.reread_modes)), str(WEAK_WORD), str(MARGIN), str(GAP),
+             f"deslant={settings.deslant_italic},{ITALIC_SLANT},{SHEARS}")
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 

@@ -8,9 +8,13 @@ read right.
 
 A word's slant is the shear that makes its strokes most vertical: the one that maximises
 the sum of squared column ink counts (strokes stacked in few columns), the classic deslant
-measure of handwriting recognition. A run of neighbouring italic words on a line is one
-strip; `read_runs` stacks every strip of a page (each sheared back) into one image and
-is read in the Tesseract call that re-reads the page's weak lines (`pipeline.reread`).
+measure of handwriting recognition. Only figures are read again (`italic_runs`): neighbouring
+italic figures on a line make one strip, and `italic_strips` cuts each out and shears it
+upright. The strips of a page are stacked into one image, read in the Tesseract process that
+re-reads the page's weak lines (`pipeline.reread.reread_lines`).
+
+Measured on office-dev2: reading the figures alone gains most, the shear a little more
+(docs/accuracy.md, eighth session).
 """
 
 from __future__ import annotations
@@ -24,8 +28,8 @@ from pipeline.models import BBox, PageText, Word
 
 SHEARS = tuple(round(0.05 * k, 2) for k in range(0, 9))  # 0 … 0.4 (0° … ~22°)
 ITALIC_SLANT = 0.15
-"""A word slanted at least this much (horizontal shift per unit of height, ~8.5°; upright labels measure 0-0.05, italic
-values 0.15-0.25) is italic."""
+"""A word slanted at least this much (horizontal shift per unit of height, ~8.5°) is
+italic: upright labels measure 0-0.05, italic values 0.15-0.25."""
 MIN_WORD_PX = 12  # words shorter than this (dots, accents) are not measured
 
 
@@ -69,8 +73,7 @@ PREFIX = re.compile(r"^[A-ZĐ]{1,3}$")  # 'CT', 'AK': the letters before a regis
 
 
 def _figure(word: Word) -> bool:
-    return sum(c.isdigit() for c in word.text) >= 2 or (
-        any(c.isdigit() for c in word.text) and len(word.text) >= 2)
+    return len(word.text) >= 2 and any(c.isdigit() for c in word.text)
 
 
 def italic_runs(image: np.ndarray, page: PageText) -> list[tuple[BBox, float]]:
