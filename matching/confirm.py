@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from matching.persons import ROLE_FIELDS
+from pipeline.textnorm import TONE_MARKS, untoned
 
 CONFIRMED_CONFIDENCE = 0.995  # checked on the evaluation corpora: see docs/matching.md
 
@@ -165,8 +166,8 @@ def name_misread(read: str, registry: str, *, capitals: bool = False) -> str | N
     `capitals`: the name was printed in capitals, whose marks OCR misreads most (a dot
     below or a hook lost or made up: 'PHƯỢNG' for PHƯƠNG, 'LẠM' for LAM). Then a word
     that differs from the registry's in its marks alone takes the registry's, name word
-    or not (no list holds every name), unless the registry's tone could sit on either vowel ('Thụy' /
-    'Thuỵ') and the reading shows no tone to tell where it was printed."""
+    or not (no list holds every name), unless the registry's tone could sit on either vowel
+    ('Thụy' / 'Thuỵ') and the reading shows no tone to tell where it was printed."""
     from extractors.normalise.admin_units import spelling_key
     from extractors.normalise.vocab import NAME_WORDS, SURNAMES
 
@@ -191,27 +192,16 @@ def name_misread(read: str, registry: str, *, capitals: bool = False) -> str | N
     return " ".join(a)
 
 
-def _untoned(word: str) -> str:
-    return unicodedata.normalize("NFC", "".join(
-        c for c in unicodedata.normalize("NFD", word) if c not in _TONE_MARKS))
-
-
 def _toned_as_printed(read: str, registry: str) -> str:
     """The registry's word with its tone on the vowel the reading has its tone on
     ('Hóa' read, 'Hoà' registered: 'Hòa')."""
-    bare = _untoned(read)
-    if len(bare) != len(_untoned(registry)):
-        return registry
+    base = untoned(registry)
     at = next((k for k, c in enumerate(read) if _has_tone(c)), None)
-    tone = next(c for c in unicodedata.normalize("NFD", registry) if c in _TONE_MARKS)
-    base = _untoned(registry)
-    if at is None:
+    if at is None or len(untoned(read)) != len(base):
         return registry
+    tone = next(c for c in unicodedata.normalize("NFD", registry) if c in TONE_MARKS)
     return unicodedata.normalize("NFC", base[:at] + unicodedata.normalize(
         "NFC", unicodedata.normalize("NFD", base[at]) + tone) + base[at + 1:])
-
-
-_TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 
 
 def _letters(word: str) -> str:
@@ -221,7 +211,7 @@ def _letters(word: str) -> str:
 
 
 def _has_tone(word: str) -> bool:
-    return any(c in _TONE_MARKS for c in unicodedata.normalize("NFD", word))
+    return any(c in TONE_MARKS for c in unicodedata.normalize("NFD", word))
 
 
 def _placement_open(word: str) -> bool:

@@ -14,11 +14,12 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
+from pipeline.textnorm import TONE_MARKS, untoned
+
 TextLayerStatus = Literal["none", "real", "garbage"]
 
-# Tone marks (grave, acute, tilde, hook above, dot below) are stripped before the syllable
-# match; vowel-quality marks (circumflex, breve, horn) stay, since they change the letter.
-_TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
+# Tone marks (pipeline.textnorm.TONE_MARKS) are stripped before the syllable match;
+# vowel-quality marks (circumflex, breve, horn) stay, since they change the letter.
 
 _ONSET = r"(?:ngh|ng|gh|gi|kh|nh|ph|qu|th|tr|ch|[bcdđghklmnprstvx])?"
 _NUCLEUS = r"[aăâeêioôơuưy]{1,3}"
@@ -31,8 +32,7 @@ _EDGE_PUNCT = "\"'()[]{}<>.,:;!?-–—/\\|*«»“”‘’…"
 
 
 def _strip_tones(token: str) -> str:
-    decomposed = unicodedata.normalize("NFD", token.lower())
-    return unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONE_MARKS))
+    return untoned(token.lower())
 
 
 def is_vietnamese_syllable(token: str) -> bool:
@@ -46,14 +46,14 @@ def has_vietnamese_diacritic(token: str) -> bool:
     low = token.lower()
     if any(c in _VIETNAMESE_ONLY for c in low):
         return True
-    return any(c in _TONE_MARKS for c in unicodedata.normalize("NFD", low))
+    return any(c in TONE_MARKS for c in unicodedata.normalize("NFD", low))
 
 
 def has_foreign_mark(token: str) -> bool:
     """A letter or mark Vietnamese does not use (ç, ü, ñ, ¢...): a Latin-1 OCR's guess."""
     for c in unicodedata.normalize("NFD", token.lower()):
         if unicodedata.combining(c):
-            if c not in _TONE_MARKS and c not in _VOWEL_MARKS:
+            if c not in TONE_MARKS and c not in _VOWEL_MARKS:
                 return True
         elif not (c.isascii() or c == "đ") and c not in _EDGE_PUNCT:
             return True

@@ -12,6 +12,18 @@ _WS = re.compile(r"\s+")
 _D_FOLD = str.maketrans({"Đ": "D", "đ": "d", "Ð": "D"})
 
 
+TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
+"""The five tone marks as NFD combining characters (grave, acute, tilde, hook above, dot
+below); vowel-quality marks (circumflex, breve, horn) are not tones: they change the letter."""
+
+
+def untoned(text: str) -> str:
+    """`text` with its tone marks taken off, case and every other mark kept: 'Hoà' -> 'Hoa',
+    'Phượng' -> 'Phương'."""
+    return unicodedata.normalize("NFC", "".join(
+        c for c in unicodedata.normalize("NFD", text) if c not in TONE_MARKS))
+
+
 def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 

@@ -32,7 +32,7 @@ from functools import cache, lru_cache
 
 from rapidfuzz import fuzz
 
-from pipeline.textnorm import fold
+from pipeline.textnorm import TONE_MARKS, fold
 
 PRE_2025 = "pre-2025"
 V2025 = "2025"
@@ -47,7 +47,6 @@ FUZZY_MIN = 80.0  # rapidfuzz ratio (0..100) a fuzzy part must reach ...
 FUZZY_MARGIN = 6.0  # ... and beat the next candidate inside the same parent by
 MAX_PREFIX_WORDS = 6
 
-_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 
 
 @lru_cache(maxsize=1 << 16)
@@ -55,8 +54,8 @@ def _tone_key(word: str) -> str:
     """A word with its tone mark moved to the end: 'hoà' and 'hòa' (old and new placement)
     give the same key; case is kept."""
     nfd = unicodedata.normalize("NFD", word)
-    tones = "".join(c for c in nfd if c in _TONES)
-    base = "".join(c for c in nfd if c not in _TONES)
+    tones = "".join(c for c in nfd if c in TONE_MARKS)
+    base = "".join(c for c in nfd if c not in TONE_MARKS)
     return unicodedata.normalize("NFC", base) + tones
 
 
