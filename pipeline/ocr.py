@@ -121,16 +121,12 @@ def read_image(image: np.ndarray, settings: Settings, page: int, *, psm: int | N
     pixels. `path`: the same image already on disk (read from there when it is read at full
     size; an array goes through a temporary PGM, pytesseract's own PNG encoding is ~10x
     slower)."""
-    import cv2
-
     scale = ocr_scale(image, settings) if scale is None else scale
     if scale == 1.0 and path is not None:
         return tesseract_data(str(path), settings, page, psm=psm)
-    if scale != 1.0:
-        image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     with tempfile.TemporaryDirectory(prefix="sohoa-ocr-") as tmp:
-        data = tesseract_data(str(write_pnm(Path(tmp) / "page", image)), settings, page,
-                              psm=psm)
+        data = tesseract_data(str(write_pnm(Path(tmp) / "page", _at_scale(image, scale))),
+                              settings, page, psm=psm)
     return data if scale == 1.0 else unscale_boxes(data, scale)
 
 
@@ -140,16 +136,13 @@ def read_images(images: list[np.ndarray], settings: Settings, page: int, *,
     """`read_image` of each image (at its `scales` entry, None: `ocr_scale`), in ONE
     Tesseract process (a list file of images: the model is loaded once, ~0.15 s of CPU
     saved per image after the first; each image is laid out on its own, as a page)."""
-    import cv2
-
     given = scales or [None] * len(images)
     if len(images) == 1:
         return [read_image(images[0], settings, page, psm=psm, scale=given[0])]
     scales = [ocr_scale(im, settings) if sc is None else sc
               for im, sc in zip(images, given, strict=True)]
     with tempfile.TemporaryDirectory(prefix="sohoa-ocr-") as tmp:
-        paths = [write_pnm(Path(tmp) / f"image{i}", im if sc == 1.0 else cv2.resize(
-            im, None, fx=sc, fy=sc, interpolation=cv2.INTER_AREA))
+        paths = [write_pnm(Path(tmp) / f"image{i}", _at_scale(im, sc))
                  for i, (im, sc) in enumerate(zip(images, scales, strict=True))]
         listing = Path(tmp) / "images.txt"
         listing.write_text("".join(f"{p}\n" for p in paths), encoding="utf-8")
@@ -160,6 +153,14 @@ def read_images(images: list[np.ndarray], settings: Settings, page: int, *,
         part = {k: [v[j] for j in rows] for k, v in data.items()}
         out.append(part if sc == 1.0 else unscale_boxes(part, sc))
     return out
+
+
+def _at_scale(image: np.ndarray, scale: float) -> np.ndarray:
+    import cv2
+
+    if scale == 1.0:
+        return image
+    return cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
 
 
 def unscale_boxes(data: dict, scale: float) -> dict:

@@ -145,33 +145,33 @@ def reread_lines(image: np.ndarray, page: PageText, settings: Settings) -> list[
     from pipeline.ocr import ocr_scale, read_images
 
     lines = weak_lines(page)
+    size = (image.shape[1], image.shape[0])
+    weak = stack_strips(image, [crop_box(b, h, size) for b, h in lines]) if lines else None
     italic = []
     if settings.deslant_italic:
         from pipeline.slant import italic_strips
 
         italic = italic_strips(image, page)
+    slanted = stack_crops([s.pixels for s in italic], [s.crop for s in italic]) \
+        if italic else None
     # The strips of figures hold too few letters to measure: they are read at the page's
     # scale (at full size, psm 4 read nothing on most of them).
-    italic_scale = ocr_scale(image, settings) if italic else None
-    size = (image.shape[1], image.shape[0])
-    boxes = [crop_box(b, h, size) for b, h in lines]
+    slanted_scale = ocr_scale(image, settings) if italic else None
     out: list[LineReread] = []
     for i, psm in enumerate(settings.reread_modes or ((ITALIC_PSM,) if italic else ())):
-        extra = italic if i == 0 else []
-        stacks = ([stack_strips(image, boxes)] if lines else []) + (
-            [stack_crops([s.pixels for s in extra], [s.crop for s in extra])] if extra else [])
-        if not stacks:
+        jobs = [(stack, scale) for stack, scale in
+                ((weak, None), (slanted if i == 0 else None, slanted_scale)) if stack]
+        if not jobs:
             continue
-        scales = ([None] if lines else []) + ([italic_scale] if extra else [])
-        read = [map_words(data, strips) for data, (_, strips) in zip(
-            read_images([im for im, _ in stacks], settings, page.page, psm=psm,
-                        scales=scales), stacks, strict=True)]
-        if lines:
+        found = read_images([stack[0] for stack, _ in jobs], settings, page.page, psm=psm,
+                            scales=[scale for _, scale in jobs])
+        read = [map_words(data, stack[1]) for data, (stack, _) in zip(found, jobs, strict=True)]
+        if weak:
             out += [LineReread(box=box, words=ws, psm=psm)
                     for (box, _), ws in zip(lines, read[0], strict=True)]
-        if extra:
+        if slanted and i == 0:
             out += [LineReread(box=s.box, words=s.upright(ws), psm=psm, slant=s.slant)
-                    for s, ws in zip(extra, read[-1], strict=True)]
+                    for s, ws in zip(italic, read[-1], strict=True)]
     return out
 
 
@@ -180,7 +180,6 @@ ITALIC_PSM = 6  # italic strips on a page with no weak line, when no reread mode
 
 def fingerprint(settings: Settings) -> str:
     from pipeline.readings import fingerprint as reading_fingerprint
-
     from pipeline.slant import ITALIC_SLANT, SHEARS
 
     parts = (REREAD_VERSION, reading_fingerprint(settings),
