@@ -15,14 +15,13 @@ guessed repair), so the pipeline accepts somewhat less than they say.
 from __future__ import annotations
 
 import argparse
-import math
 import random
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from extractors.calibrate import POOLED_FAMILY, corpus_readings, field_rows, fit
+from extractors.calibrate import corpus_readings, field_rows, fit
 from extractors.calibrate_cli import split_corpus_arg
-from extractors.confidence import pooled_feature
+from extractors.confidence import family_params, model_probability
 from pipeline.config import get_settings
 
 
@@ -39,11 +38,9 @@ def rows_of(corpora: list[tuple[Path, Path | None]]) -> list[dict]:
 
 
 def accepted(families: dict, row: dict) -> bool:
-    fam = row["family"] if row["family"] in families else POOLED_FAMILY
-    x = row["x"] if fam != POOLED_FAMILY else {**row["x"], pooled_feature(row["family"]): 1.0}
-    weights = families[fam]["weights"]
-    z = max(-30.0, min(30.0, sum(weights.get(k, 0.0) * v for k, v in x.items())))
-    return 1 / (1 + math.exp(-z)) >= families[fam]["threshold"]
+    """Whether the fitted `families` auto-accept a field row, as the pipeline scores it."""
+    params, x = family_params(families, row["family"], row["x"])
+    return params is not None and model_probability(params, x) >= params["threshold"]
 
 
 def cross_validate(rows: list[dict], target: float, folds: int = 4,
@@ -55,7 +52,7 @@ def cross_validate(rows: list[dict], target: float, folds: int = 4,
     out: dict[str, Counter] = defaultdict(Counter)
     for k in range(folds):
         families = fit([r for r in rows if fold[r["doc"]] != k], target)
-        by_doc: dict[str, list[bool]] = defaultdict(list)
+        by_doc: dict[tuple[str, str], list[bool]] = defaultdict(list)
         for r in rows:
             if fold[r["doc"]] != k:
                 continue
@@ -64,9 +61,8 @@ def cross_validate(rows: list[dict], target: float, folds: int = 4,
             c["fields"] += 1
             c["accepted"] += ok
             c["accepted_wrong"] += ok and not r["correct"]
-            by_doc[r["doc"]].append(ok)
-        for doc, oks in by_doc.items():
-            kind = next(r["kind"] for r in rows if r["doc"] == doc)
+            by_doc[(r["kind"], r["doc"])].append(ok)
+        for (kind, _), oks in by_doc.items():
             out[kind]["documents"] += 1
             out[kind]["documents_all_accepted"] += all(oks)
     return {kind: dict(c) for kind, c in sorted(out.items())}

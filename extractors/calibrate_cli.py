@@ -27,10 +27,10 @@ HISTORY = "calibrations"
 DEFAULT_TARGET = 0.005
 """Wrong share allowed among auto-accepted fields when the bars are picked. The bars also
 count the wrong fields the model itself expects, so the share realised is lower: 4-fold
-cross-validation by document on the 720 dev documents (2026-11-24) gave 0.32% on office
-scans and 0.84% on poor ones at 0.005 (promises: 0.5% and 1%), against 0.22% and 0.65% at
-0.004, for documents whose every field is accepted 101 against 73 of 399 office ones;
-0.006 gave 0.44% / 0.87%: too close to the promise for scans unlike the corpus."""
+cross-validation by document on the 720 dev documents (2026-11-24, evaluation.calibration_cv)
+gave 0.34% on office scans and 0.88% on poor ones at 0.005 (promises: 0.5% and 1%), against
+0.22% and 0.67% at 0.004, for documents whose every field is accepted 103 against 73 of 399
+office ones; 0.006 gave 0.43% / 0.91%: too close to the promise for scans unlike the corpus."""
 
 
 def model_document(families: dict, provenance: dict, target: float) -> dict:

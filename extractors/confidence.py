@@ -155,14 +155,30 @@ def pooled_feature(family: str) -> str:
     return f"pooled_{family}"
 
 
-def _params(ev: FieldEvidence) -> tuple[dict | None, dict[str, float]]:
-    """The family's model and its inputs (a pooled family's baseline feature added)."""
-    model, family, x = load_model(), model_family(ev), feature_vector(ev)
+def family_params(model: dict, family: str, x: dict[str, float]
+                  ) -> tuple[dict | None, dict[str, float]]:
+    """The family's entry of `model` and its inputs (a pooled family's baseline feature
+    added); None when the model has neither."""
     if family in model:
         return model[family], x
     if POOLED_FAMILY in model:
         return model[POOLED_FAMILY], {**x, pooled_feature(family): 1.0}
     return None, x
+
+
+def _params(ev: FieldEvidence) -> tuple[dict | None, dict[str, float]]:
+    return family_params(load_model(), model_family(ev), feature_vector(ev))
+
+
+def model_probability(params: dict, x: dict[str, float]) -> float:
+    """P(value right) from one family's fitted weights (and its reviewer re-mapping)."""
+    weights = params["weights"]
+    z = sum(weights.get(k, 0.0) * v for k, v in x.items())
+    remap = params.get("remap")  # re-mapping fitted on reviewer decisions, if any
+    if remap is not None:  # logit p' = a·logit p + b (extractors/review_calibration.py)
+        z = remap["a"] * max(-30.0, min(30.0, z)) + remap["b"]
+    p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+    return round(min(MAX_CONFIDENCE, p), 4)
 
 
 def calibrated_confidence(ev: FieldEvidence) -> float:
@@ -172,13 +188,7 @@ def calibrated_confidence(ev: FieldEvidence) -> float:
     params, x = _params(ev)
     if params is None:
         return heuristic_confidence(ev)
-    weights = params["weights"]
-    z = sum(weights.get(k, 0.0) * v for k, v in x.items())
-    remap = params.get("remap")  # re-mapping fitted on reviewer decisions, if any
-    if remap is not None:  # logit p' = a·logit p + b (extractors/review_calibration.py)
-        z = remap["a"] * max(-30.0, min(30.0, z)) + remap["b"]
-    p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
-    return round(min(MAX_CONFIDENCE, p), 4)
+    return model_probability(params, x)
 
 
 def accept_threshold(ev: FieldEvidence) -> float | None:
