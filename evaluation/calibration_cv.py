@@ -39,6 +39,8 @@ def rows_of(corpora: list[tuple[Path, Path | None]]) -> list[dict]:
 
 def accepted(families: dict, row: dict) -> bool:
     """Whether the fitted `families` auto-accept a field row, as the pipeline scores it."""
+    if row.get("held"):  # held for a person by a rule, whatever its confidence
+        return False
     params, x = family_params(families, row["family"], row["x"])
     return params is not None and model_probability(params, x) >= params["threshold"]
 

@@ -36,7 +36,7 @@ from extractors.confidence import (
 from extractors.layout import document_lines
 from extractors.reader import read_page_drafts
 from extractors.registry import form_specs
-from extractors.review import review
+from extractors.review import never_auto, review
 from pipeline.config import Settings, get_settings
 from pipeline.models import DocType, PageText
 
@@ -69,6 +69,11 @@ GLOBAL_BAR = True
 #   slack 1: office 6752/7731, 0.25%; poor 4221/5213, 0.66%
 #   slack 2: office 6861/7731, 0.28%; poor 4316/5213, 0.67%
 OWN_SLACK = 2
+# Fields a rule holds for a person whatever their confidence (`review.never_auto`: a
+# repaired figure, a name short of its given name) are never accepted, so they are no part
+# of the accepted fields' error: the bars are chosen without them, and (HELD_IN_FIT False)
+# so is the model, whose confidence is then P(right) among the fields it can accept.
+HELD_IN_FIT = False
 
 
 def _ocr_one(args: tuple[Path, Path]) -> str:
@@ -159,7 +164,8 @@ def field_rows(corpus: Path, pages_by_stem: dict[str, list[PageText]],
             if not ev.blank and (not ev.parsed or ev.n_tokens == 0):
                 continue  # confidence 0 by rule
             rows.append({"stem": stem, "key": key, "family": model_family(ev),
-                         "x": feature_vector(ev), "correct": _equal(tv, d.value)})
+                         "x": feature_vector(ev), "correct": _equal(tv, d.value),
+                         "held": never_auto(d.issues)})
     return rows
 
 
@@ -198,11 +204,14 @@ def pick_threshold(p: np.ndarray, y: np.ndarray, target: float,
 
 
 def fit(rows: list[dict], target: float, l2: float = L2,
-        min_rows: int = MIN_FAMILY_ROWS, min_wrong: int = MIN_FAMILY_WRONG) -> dict:
+        min_rows: int = MIN_FAMILY_ROWS, min_wrong: int = MIN_FAMILY_WRONG,
+        held_in_fit: bool = HELD_IN_FIT) -> dict:
     """One model per family with at least `min_rows` examples of which `min_wrong` are
     wrong; the other families share one POOLED_FAMILY model (each with its own baseline
     feature `fam_<family>`): a bar chosen on two dozen examples, or on examples that are
     all right, does not hold on the next corpus."""
+    if not held_in_fit:
+        rows = [r for r in rows if not r.get("held", False)]
     counts: dict[str, int] = defaultdict(int)
     wrong: dict[str, int] = defaultdict(int)
     for r in rows:
@@ -222,7 +231,8 @@ def fit(rows: list[dict], target: float, l2: float = L2,
         y = np.array([float(r["correct"]) for r in items])
         w = fit_logistic(X, y, l2=l2)
         p = np.minimum(1 / (1 + np.exp(-np.clip(X @ w, -30, 30))), MAX_CONFIDENCE)
-        fitted[fam] = (np.round(p, 4), y)
+        free = np.array([not r.get("held", False) for r in items], dtype=bool)
+        fitted[fam] = (np.round(p, 4)[free], y[free])
         families[fam] = {"weights": {k: round(float(v), 4)
                                      for k, v in zip(names, w, strict=True)}}
     # One bar for all families, chosen on all fields at once (with the expected wrong ones:

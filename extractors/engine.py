@@ -374,11 +374,33 @@ def _is_scrap(tok: Token) -> bool:
 
 def trim_garbage(tokens: list[Token]) -> list[Token]:
     """Drop scraps at the end of a value (low OCR confidence alone is no reason: Tesseract
-    scores the last real word before a dotted line very low)."""
+    scores the last real word before a dotted line very low), but not a misread word of a
+    value printed in capitals (`_misread_capital_word`)."""
     out = list(tokens)
-    while out and _is_scrap(out[-1]):
+    while out and _is_scrap(out[-1]) and not _misread_capital_word(out[-1], out[:-1]):
         out.pop()
     return out
+
+
+CAPITAL_WORD_HEIGHT = 0.8  # of the value's capitals: a letter's height, not a dot's
+CAPITAL_WORD_GAP = 1.5  # in those heights: the next word, not something further on
+
+
+def _misread_capital_word(tok: Token, before: list[Token]) -> bool:
+    """A word of three or more capitals with no vowel right after a value in capitals, as
+    tall as its words: the name's last syllable with its I read as T or L ('PHAN THỊ LTNH',
+    'BÙI THỊ CHT'). The dotted line after a value is read as small marks or lower case
+    scraps, not as letters the height of the capitals before it."""
+    text = tok.text.strip(".,;:")
+    if not before or len(text) < 3 or not (text.isalpha() and text.isupper()):
+        return False
+    if not all(t.text.strip(".,;:").isalpha() and t.text.isupper() for t in before):
+        return False
+    prev = before[-1]
+    heights = sorted(t.bbox[3] - t.bbox[1] for t in before)
+    height = heights[len(heights) // 2]
+    return (tok.bbox[3] - tok.bbox[1] >= CAPITAL_WORD_HEIGHT * height
+            and tok.bbox[0] - prev.bbox[2] <= CAPITAL_WORD_GAP * height)
 
 
 def _read_unlabelled(lines: Sequence[Line], spec: FormSpec, hits: Sequence[Hit],

@@ -26,7 +26,7 @@ from extractors.form_spec import CrossCheck, FormSpec
 from extractors.normalise.admin_units import resolve_place
 from extractors.normalise.dates import DIGITS_REPAIRED
 from extractors.normalise.identity import ID_DIGITS_REPAIRED, id_consistency_issues
-from extractors.normalise.names import ONE_WORD_NAME, normalise_name
+from extractors.normalise.names import GIVEN_NAME_LOST, ONE_WORD_NAME, normalise_name
 from extractors.normalise.text import SHORT_VARIANT
 from extractors.normalise.vocab import vocab_key
 from pipeline.config import Settings
@@ -55,7 +55,7 @@ BOOK_REPAIRED = "book_digits_repaired"
 GUESSED = frozenset({DIGITS_REPAIRED, BOOK_REPAIRED, ID_DIGITS_REPAIRED})
 # Issues of a value that reads well but may be only part of what is printed (a name of
 # one word, 'Mông' where 'H'Mông' may have lost its H'): never accepted unreviewed either.
-PARTIAL = frozenset({ONE_WORD_NAME, SHORT_VARIANT})
+PARTIAL = frozenset({ONE_WORD_NAME, GIVEN_NAME_LOST, SHORT_VARIANT})
 # Issues of a value that is not a valid one as read: a closed vocabulary's unknown entry
 # (`unknown_ethnicity`, 'pao' for Dao), an impossible date: a person reads the scan.
 INVALID = frozenset({"invalid_term_date", "invalid_date"})
@@ -66,7 +66,8 @@ NEVER_AUTO = GUESSED | PARTIAL | INVALID
 CONFIRMABLE = frozenset({"low_confidence"}) | GUESSED
 
 
-def _never_auto(issues: list[str]) -> bool:
+def never_auto(issues: list[str]) -> bool:
+    """Whether a field with these issues is held for a person whatever its confidence."""
     return bool(NEVER_AUTO.intersection(issues)) or any(
         i.startswith(UNKNOWN_PREFIX) for i in issues)
 # Issues of a value taken from another reading of the same fact (extractors.date_settle,
@@ -364,7 +365,7 @@ def review(drafts: Drafts, spec: FormSpec, settings: Settings, *, today: date | 
             state = FieldState.flagged
         # a repair by guess, a reading that may be partial or is invalid: a person confirms
         # it (a check such as the ID's birth year confirms a part only)
-        if _never_auto(issues):
+        if never_auto(issues):
             state = FieldState.flagged
         doubted = (not d.evidence.from_text_layer
                    and d.evidence.ocr_min < settings.min_ocr_word_confidence)

@@ -132,6 +132,13 @@ def link_persons(record: Record, linker: Any) -> None:
 
 REGISTRY_SUGGESTED = "registry_suggested"
 REGISTRY_SPELLING = "registry_spelling"  # an accepted name written as the registry spells it
+# Doubts about a reading that the registry's equal value settles: an ID whose province
+# prefix is not the registration place's province (born in one province, registered in
+# another) is the linked citizen's own ID when it equals the registry's, digit for digit;
+# a name read as ending in a middle name ('PHẠM HOÀNG THỊ') is whole when the registry's
+# name has as many words ('Phạm Hoàng Thi': a dot below made up in capitals).
+REGISTRY_SETTLES = frozenset({"id_province_mismatch",
+                              "name_given_lost"})  # extractors.normalise.names.GIVEN_NAME_LOST
 
 
 def confirm_from_registry(record: Record, linker: Any) -> None:
@@ -157,7 +164,7 @@ def confirm_from_registry(record: Record, linker: Any) -> None:
         f.registry_confirmed = True  # type: ignore[attr-defined]  # extra key, records.md allows
         # held back for low confidence or for figures read back ('7990' as 1990): the
         # registry's value, equal to the reading, settles it
-        if f.state == FieldState.flagged and set(f.issues) <= CONFIRMABLE:
+        if f.state == FieldState.flagged and set(f.issues) - REGISTRY_SETTLES <= CONFIRMABLE:
             f.confidence, f.state, f.issues = max(f.confidence, CONFIRMED_CONFIDENCE), \
                 FieldState.auto, []
     suggestions = registry_suggestions(record, linker)
@@ -166,7 +173,8 @@ def confirm_from_registry(record: Record, linker: Any) -> None:
                             {k: f.raw for k, f in record.fields.items()})
     for key, value in suggestions.items():
         f = record.fields[key]
-        if key in settled and f.state == FieldState.flagged and set(f.issues) <= CONFIRMABLE:
+        if key in settled and f.state == FieldState.flagged \
+                and set(f.issues) - REGISTRY_SETTLES <= CONFIRMABLE:
             # marks misread (into words that are no name, or in capitals): those words as
             # the registry spells them (the rest as printed), said so
             f.value, f.state, f.issues = settled[key], FieldState.auto, [REGISTRY_SPELLING]

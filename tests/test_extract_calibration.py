@@ -272,3 +272,28 @@ def test_cross_validation_scores_each_document_on_a_fit_that_never_saw_it() -> N
         assert strict[kind]["accepted_wrong"] <= strict[kind]["accepted"]
         assert loose[kind]["documents_all_accepted"] <= loose[kind]["documents"]
     assert loose["office"]["accepted"] > strict["office"]["accepted"]
+
+
+def test_fields_a_rule_holds_back_do_not_set_the_bar() -> None:
+    """Wrong fields that a rule never lets through (a name short of its given name, a
+    repaired figure) are no part of the accepted fields' error: the same wrong fields, held,
+    leave the family's bar where its acceptable fields put it; and cross-validation does not
+    count a held field as accepted."""
+    from evaluation.calibration_cv import accepted
+    from extractors.calibrate import fit
+
+    def rows(held: bool) -> list[dict]:
+        out = [{"family": "name", "x": {"bias": 1.0, "good": 1.0}, "correct": True,
+                "held": False} for _ in range(2000)]
+        out += [{"family": "name", "x": {"bias": 1.0, "good": 1.0}, "correct": False,
+                 "held": held} for _ in range(20)]
+        out += [{"family": "name", "x": {"bias": 1.0}, "correct": i % 2 == 0,
+                 "held": False} for i in range(100)]
+        return out
+
+    free, held = fit(rows(False), 0.005), fit(rows(True), 0.005)
+    assert free["name"]["threshold"] == 1.0  # 20 wrong among the best: nothing passes
+    assert held["name"]["threshold"] < 1.0 and held["name"]["fit"]["accepted"] >= 2000
+    assert held["name"]["fit"]["accepted_wrong"] == 0
+    row = {"family": "name", "x": {"bias": 1.0, "good": 1.0}, "held": True}
+    assert not accepted(held, row) and accepted(held, {**row, "held": False})

@@ -81,3 +81,27 @@ def test_declaration_errors_are_reported_together() -> None:
         FieldSpec("a", (), column="nowhere"), FieldSpec("a", ("X:",))))
     errors = bad.validate()
     assert len(errors) == 3
+
+
+def _cap(text: str, x0: int, height: int = 40, conf: float = 0.9) -> Token:
+    from pipeline.textnorm import fold
+
+    return Token(text, fold(text), (x0, 100, x0 + 25 * len(text), 100 + height), conf, 1)
+
+
+def test_a_misread_capital_word_ends_a_name_and_dotted_scraps_do_not() -> None:
+    """'PHAN THỊ LTNH': the last syllable with its I read as T has no vowel, like the scraps
+    Tesseract makes of a dotted line, but it is a word as tall as the capitals before it
+    and a space after them: it stays, and the name normaliser re-spells it. Low marks, lower
+    case or a word far off are still dropped."""
+    from extractors.engine import trim_garbage
+    from extractors.normalise.names import normalise_name
+
+    name = [_cap("PHAN", 0), _cap("THỊ", 130)]
+    kept = trim_garbage([*name, _cap("LTNH", 240)])
+    assert [t.text for t in kept] == ["PHAN", "THỊ", "LTNH"]
+    assert normalise_name(" ".join(t.text for t in kept)).value == "Phan Thị Linh"
+    assert len(trim_garbage([*name, _cap("TTT", 240, height=12)])) == 2  # dots read as T
+    assert len(trim_garbage([*name, Token("nnh", "nnh", (240, 110, 300, 140), 0.3, 1)])) == 2
+    assert len(trim_garbage([*name, _cap("HHH", 600)])) == 2  # not the next word
+    assert len(trim_garbage([_cap("Phan", 0), _cap("THỊ", 130), _cap("NNH", 240)])) == 2

@@ -172,3 +172,56 @@ def test_a_name_in_capitals_takes_the_registry_marks_even_into_a_name_word(
     link_persons(record, linker)
     assert name.value == "Nguyễn Tâm Nhi" and name.state == "auto"
     assert name.issues == ["registry_spelling"]
+
+
+def test_names_a_document_prints_otherwise_agree_with_the_registry(linker: Linker) -> None:
+    """A document may print a name without its middle names, or with its tone on the other
+    vowel: both agree with the registry's name, and a reading that lost a word does not."""
+    from matching.confirm import name_agrees
+
+    assert name_agrees("Nguyễn Vũ", "Nguyễn Văn Vũ")
+    assert name_agrees("Nguyễn Thuý Thương", "Nguyễn Thúy Thương")
+    assert name_agrees("Trần Hoà", "Trần Thị Hòa")  # both at once
+    assert not name_agrees("Phan Thị", "Phan Thị Linh")  # the given name lost
+    assert not name_agrees("Nguyễn Văn", "Nguyễn Văn Vũ")
+    assert not name_agrees("Nguyễn Vũ", "Nguyễn Văn Vỹ")
+    assert not name_agrees("Lê Vũ", "Nguyễn Văn Vũ")
+    assert not name_agrees("Nguyễn Minh Vũ", "Nguyễn Văn Vũ")  # another middle name
+    assert not name_agrees("Đặng Văn minh", "Đặng Văn Minh")  # case is not a spelling
+
+    record, _ = _record(CORPUS / "birth_0001.truth.json")  # registered 'Nguyễn Tâm Nhi'
+    _flag_all(record)
+    record.fields["full_name"].value = "Nguyễn Nhi"
+    link_persons(record, linker)
+    name = record.fields["full_name"]
+    assert name.value == "Nguyễn Nhi" and name.state == "auto" and name.registry_confirmed
+
+
+def test_the_registry_settles_doubts_about_a_reading_it_equals(linker: Linker) -> None:
+    """An ID equal to the linked citizen's, flagged because its province is not the
+    registration place's, is accepted; so is a name flagged as ending in a middle name
+    ('THỊ' may be 'THI' with a dot made up) when the registry's name has as many words and
+    the reading differs from it only in capitals' marks. A name short of its given name
+    stays with a person."""
+    record, _ = _record(CORPUS / "land_0002.truth.json")  # holder 1's ID in the registry
+    _flag_all(record)
+    record.fields["holder_1_id_number"].issues = ["id_province_mismatch", "low_confidence"]
+    link_persons(record, linker)
+    assert record.fields["holder_1_id_number"].state == "auto"
+    assert record.fields["holder_1_id_number"].issues == []
+
+    record, _ = _record(CORPUS / "birth_0001.truth.json")
+    _flag_all(record)
+    name = record.fields["full_name"]  # registered 'Nguyễn Tâm Nhi'
+    name.value, name.raw = "Nguyễn Tâm Nhị", "NGUYỄN TÂM NHỊ"
+    name.issues = ["name_given_lost", "low_confidence"]
+    link_persons(record, linker)
+    assert name.value == "Nguyễn Tâm Nhi" and name.state == "auto"
+
+    record, _ = _record(CORPUS / "birth_0001.truth.json")
+    _flag_all(record)
+    name = record.fields["full_name"]
+    name.value, name.raw = "Nguyễn Tâm", "NGUYỄN TÂM"
+    name.issues = ["name_given_lost", "low_confidence"]
+    link_persons(record, linker)
+    assert name.state == "flagged"

@@ -21,6 +21,16 @@ def test_a_name_of_one_word_is_partial() -> None:
     assert normalise_name("LÊ AN").issues == []  # two syllables are a whole name
 
 
+def test_a_name_ending_in_a_middle_name_lost_its_given_name() -> None:
+    """'Nguyễn Văn', 'Phan Thị': Văn and Thị are middle names (domain.md), no given name;
+    the word after them was lost. A hyphen at a word's edge is no part of the name."""
+    assert "name_given_lost" in normalise_name("NGUYỄN VĂN").issues
+    assert "name_given_lost" in normalise_name("Phan Thị").issues
+    assert "name_given_lost" in PARTIAL
+    assert normalise_name("NGUYỄN VĂN THỊNH").issues == []
+    assert normalise_name("ĐẶNG VĂN -MINH").value == "Đặng Văn Minh"
+
+
 def test_an_ethnic_group_that_may_have_lost_its_prefix_is_partial() -> None:
     """'H'Mông' and 'Mông' are both printed; OCR loses the thin H' of the first."""
     assert "may_have_lost_prefix" in NORMALISERS["ethnicity"]("Mông").issues

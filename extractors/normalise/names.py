@@ -31,6 +31,11 @@ def title_word(word: str) -> str:
     return "-".join(p[:1].upper() + p[1:].lower() for p in word.split("-"))
 
 
+GIVEN_NAME_LOST = "name_given_lost"  # the name ends in a middle name: its last word lost
+# Middle names that are no given name (domain.md: Văn a typical male middle name, Thị a
+# female one): a name read as ending in one lost its given name ('Nguyễn Văn' for
+# 'Nguyễn Văn Quyền', the last word past the edge of the scan).
+MIDDLE_ONLY = frozenset({"Thị", "Văn"})
 ONE_WORD_NAME = "name_one_word"  # the rest of the name lost (wrapped, faded): a person looks
 
 
@@ -38,7 +43,9 @@ def normalise_name(raw: str, *, repair: bool = True, syllables: bool = True) -> 
     """`repair`: any repair at all; `syllables`: also re-spell non-syllables (name_repair.py;
     off, the value is the reading the evidence of a name is judged on)."""
     text = strip_wrapping(_NOT_NAME.sub(" ", strip_wrapping(raw)))
-    printed = text.split()
+    # a hyphen at a word's edge is a stroke of the dotted line or a dash, not part of a
+    # hyphenated name ('-MINH' read at the start of the writing line)
+    printed = [w for w in (w.strip("-") for w in text.split()) if w]
     split = [part for w in printed for part in (split_merged(w) if repair else [w])]
     repaired = len(split) != len(printed)
     words = [title_word(w) for w in split]
@@ -60,6 +67,8 @@ def normalise_name(raw: str, *, repair: bool = True, syllables: bool = True) -> 
         issues.append("name_has_digits")
     if len(words) == 1:  # a Vietnamese full name has a surname and a given name at least
         issues.append(ONE_WORD_NAME)
+    elif words[-1] in MIDDLE_ONLY:  # 'Phan Thị': the given name after the middle one lost
+        issues.append(GIVEN_NAME_LOST)
     return Normalised(" ".join(words), issues, clean=not issues, repaired=repaired)
 
 
