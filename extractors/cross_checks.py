@@ -135,6 +135,7 @@ def check_surname_from_parent(drafts: Drafts, check: CrossCheck, today: date) ->
 # A confidence-model feature (extractors.confidence): a unit of this place was read again,
 # spelled the same, in another field of the form (`place_echo`, `authority_province`).
 ECHOED = "echoed"
+ECHO_ALONE = "echo_alone"  # echoed, and its own units make no exact chain
 
 
 def check_serial_form(drafts: Drafts, check: CrossCheck, today: date) -> None:
@@ -201,3 +202,8 @@ def check_place_echo(drafts: Drafts, check: CrossCheck, today: date) -> None:
     if mine[0] in others:  # its most specific unit
         _mark(drafts, (check.keys[0],), True, "")
         place.evidence.features[ECHOED] = 1.0  # evidence of its own kind for the model
+        if not place.evidence.features.get("chain_exact"):
+            # 'Trạm Y tế xã Lộc Thịnh' names no district or province, so it resolves to no
+            # chain of its own: the echo is all that corroborates it, and the model learns
+            # its weight apart from that of places whose own chain is exact too
+            place.evidence.features[ECHO_ALONE] = 1.0
