@@ -216,10 +216,12 @@ def test_place_of_birth_or_death_echoed_by_another_place() -> None:
     d = drafts(pob="Trạm Y tế xã Tân Tiến", reg=reg)
     run("place_echo", d, "pob", "reg")
     assert d["pob"].evidence.agreements == 1 and d["pob"].evidence.features["echoed"] == 1.0
+    assert d["pob"].evidence.features["echo_alone"] == 1.0  # no district, no province
     d = drafts(pod="Tại nhà, Ấp 2, Xã Tham Đôn, Huyện Mỹ Xuyên, Tỉnh Sóc Trăng",
                reg="Ủy ban nhân dân xã Tham Đôn, huyện Mỹ Xuyên, tỉnh Sóc Trăng")
+    d["pod"].evidence.features["chain_exact"] = 1.0  # (value_features: a chain of its own)
     run("place_echo", d, "pod", "reg")
-    assert d["pod"].evidence.agreements == 1
+    assert d["pod"].evidence.agreements == 1 and "echo_alone" not in d["pod"].evidence.features
     # misread once ('Tân Tiền'), or another commune: no agreement, and no finding either
     for pob in ("Trạm Y tế xã Tân Tiền", "Bệnh viện Đa khoa tỉnh Yên Bái"):
         d = drafts(pob=pob, reg=reg, mother=None)
