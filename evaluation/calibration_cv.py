@@ -39,6 +39,8 @@ def rows_of(corpora: list[tuple[Path, Path | None]]) -> list[dict]:
 
 def accepted(families: dict, row: dict) -> bool:
     """Whether the fitted `families` auto-accept a field row, as the pipeline scores it."""
+    if row.get("registry") is not None:  # decided by the linked citizen's registry value
+        return bool(row["registry"])
     if row.get("held"):  # held for a person by a rule, whatever its confidence
         return False
     params, x = family_params(families, row["family"], row["x"])
@@ -62,7 +64,7 @@ def cross_validate(rows: list[dict], target: float, folds: int = 4,
             c = out[r["kind"]]
             c["fields"] += 1
             c["accepted"] += ok
-            c["accepted_wrong"] += ok and not r["correct"]
+            c["accepted_wrong"] += ok and not r.get("registry_correct", r["correct"])
             by_doc[(r["kind"], r["doc"])].append(ok)
         for (kind, _), oks in by_doc.items():
             out[kind]["documents"] += 1

@@ -382,7 +382,7 @@ def trim_garbage(tokens: list[Token]) -> list[Token]:
     return out
 
 
-CAPITAL_WORD_HEIGHT = 0.8  # of the value's capitals: a letter's height, not a dot's
+CAPITAL_WORD_HEIGHT = 0.65  # of the value's capitals (marks make them taller): a letter, not a dot
 CAPITAL_WORD_GAP = 1.5  # in those heights: the next word, not something further on
 
 

@@ -178,7 +178,8 @@ def test_from_a_corpus(tmp_path: Path, settings, monkeypatch: pytest.MonkeyPatch
     model = json.loads(out.read_text("utf-8"))
     prov = model["provenance"]
     assert prov["source"] == "corpus" and prov["counts"]["documents"] == 4
-    assert prov["counts"]["fields"] == sum(f["fit"]["n"] for f in model["families"].values())
+    assert prov["counts"]["fields"] == prov["counts"]["held"] + sum(
+        f["fit"]["n"] for f in model["families"].values())
     assert (corpus / ".ocr-cache").is_dir()  # nothing stored in the data folder: OCR'd once
 
 
@@ -297,3 +298,49 @@ def test_fields_a_rule_holds_back_do_not_set_the_bar() -> None:
     assert held["name"]["fit"]["accepted_wrong"] == 0
     row = {"family": "name", "x": {"bias": 1.0, "good": 1.0}, "held": True}
     assert not accepted(held, row) and accepted(held, {**row, "held": False})
+
+
+def test_a_familys_own_record_is_judged_by_what_chance_gives_at_the_target() -> None:
+    """Two wrong among 300 accepted is chance at 0.5% (44%); two among 35 is not (1.3%)."""
+    import numpy as np
+
+    from extractors.calibrate import binomial_tail, pick_threshold
+
+    assert binomial_tail(0, 10, 0.005) == 1.0
+    assert binomial_tail(2, 35, 0.005) == pytest.approx(0.0133, abs=1e-4)
+    assert binomial_tail(2, 300, 0.005) == pytest.approx(0.4426, abs=1e-4)
+    for n, bar_low in ((300, True), (35, False)):
+        p = np.linspace(0.95, 0.99, n)
+        y = np.ones(n)
+        y[-2:] = 0  # two wrong at the top
+        bar = pick_threshold(p, y, 0.005, expected_weight=0.0, chance=0.05)
+        assert (bar == pytest.approx(0.95)) is bar_low
+
+
+def test_fields_the_registry_decides_are_known_with_their_outcome(tmp_path: Path) -> None:
+    """The calibration reads a corpus's documents as the pipeline ends them: a linked
+    citizen's name read as registered, or with a mark misread into no name word, is
+    accepted by the registry; a date of birth a digit off is overruled by its suggestion;
+    none of them is the model's to decide."""
+    from extractors.calibrate import corpus_linker, registry_decided
+    from pipeline.models import DocType, FieldState, FieldValue
+
+    corpus = Path(__file__).resolve().parents[1] / "samples" / "corpus"
+    truth = json.loads((corpus / "birth_0001.truth.json").read_text("utf-8"))
+    linker = corpus_linker(corpus, tmp_path)
+    assert linker is not None and corpus_linker(tmp_path, tmp_path) is None
+
+    def fields() -> dict[str, FieldValue]:
+        return {k: FieldValue(value=v, raw=str(v), confidence=0.5, state=FieldState.flagged,
+                              issues=["low_confidence"]) for k, v in truth["fields"].items()}
+
+    decided = registry_decided(DocType.birth_certificate, fields(), linker)
+    assert decided["full_name"] == (True, truth["fields"]["full_name"])
+    assert "place_of_birth" not in decided  # the registry says nothing of it
+    changed = fields()
+    changed["full_name"].value = "Nguyễn Tâm Nhị"  # registered 'Nguyễn Tâm Nhi'
+    dob = str(truth["fields"]["date_of_birth"])
+    changed["date_of_birth"].value = dob[:-1] + ("1" if dob[-1] != "1" else "2")
+    decided = registry_decided(DocType.birth_certificate, changed, linker)
+    assert decided["full_name"] == (True, "Nguyễn Tâm Nhi")  # respelled as registered
+    assert decided["date_of_birth"] == (False, dob)  # suggested, left to a person
