@@ -173,7 +173,9 @@ def confirm_from_registry(record: Record, linker: Any) -> None:
                             {k: f.raw for k, f in record.fields.items()})
     for key, value in suggestions.items():
         f = record.fields[key]
-        if key in settled and f.state == FieldState.flagged \
+        # (accepted or flagged alike: a name the model accepted whose marks the registry
+        # corrects is respelled, not sent to a person)
+        if key in settled and f.state in (FieldState.flagged, FieldState.auto) \
                 and set(f.issues) - REGISTRY_SETTLES <= CONFIRMABLE:
             # marks misread (into words that are no name, or in capitals): those words as
             # the registry spells them (the rest as printed), said so

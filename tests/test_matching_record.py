@@ -173,6 +173,13 @@ def test_a_name_in_capitals_takes_the_registry_marks_even_into_a_name_word(
     assert name.value == "Nguyễn Tâm Nhi" and name.state == "auto"
     assert name.issues == ["registry_spelling"]
 
+    record, _ = _record(CORPUS / "birth_0001.truth.json")  # accepted by the model as read
+    name = record.fields["full_name"]
+    name.value, name.raw, name.state = "Nguyễn Tâm Nhị", "NGUYỄN TÂM NHỊ", "auto"
+    link_persons(record, linker)
+    assert name.value == "Nguyễn Tâm Nhi" and name.state == "auto"
+    assert name.issues == ["registry_spelling"]
+
 
 def test_names_a_document_prints_otherwise_agree_with_the_registry(linker: Linker) -> None:
     """A document may print a name without its middle names, or with its tone on the other
