@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     deslant_italic: bool = Field(default=True, description="read the italic runs of a page "
                                  "(slanted values) a second time sheared upright, and let "
                                  "extraction choose (pipeline.slant)")
+    reread_figures: bool = Field(default=True, description="read upright figures Tesseract "
+                                 "was unsure of a second time, cut out, in the weak lines' "
+                                 "call, and let extraction choose (pipeline.slant)")
     reuse_readings: bool = Field(default=True, description="reuse stored page readings "
                                  "(OCR output) when reprocessing; see pipeline.readings")
 

@@ -109,7 +109,8 @@ def read_strips(image: np.ndarray, boxes: list[BBox], settings: Settings,
 
 # --- which lines, and the stored artefact -------------------------------------------------
 
-REREAD_VERSION = "3"  # 2: psm 4 and psm 6 readings; 3: italic runs read sheared upright
+REREAD_VERSION = "4"  # 2: psm 4 and psm 6 readings; 3: italic runs read sheared upright;
+# 4: upright figures under FIGURE_SURE read with them
 WEAK_WORD = 0.5
 """A line is read again when any of its words scored below this. Measured on 17 office-dev
 documents (in-process, stored readings): re-reading every line or only those under 0.5 gained
@@ -133,7 +134,9 @@ def weak_lines(page: PageText) -> list[tuple[BBox, int]]:
 def reread_lines(image: np.ndarray, page: PageText, settings: Settings) -> list[LineReread]:
     """The weak lines of `page` read again from its cleaned image (the image its boxes are
     in), one Tesseract call per `settings.reread_modes`; with `deslant_italic`, its italic
-    figures read sheared upright (pipeline.slant) in the first of those calls.
+    figures read sheared upright (pipeline.slant) in the first of those calls, and with
+    `reread_figures` in the same image its upright figures Tesseract was unsure of (on
+    lines not re-read as weak): these join the weak lines' reading (slant 0).
 
     The italic strips are a second image of that call (`read_images`), not more strips of
     the weak lines' image: stacked together, they changed how Tesseract laid out, and so
@@ -152,6 +155,10 @@ def reread_lines(image: np.ndarray, page: PageText, settings: Settings) -> list[
         from pipeline.slant import italic_strips
 
         italic = italic_strips(image, page)
+    if settings.reread_figures:  # read with the italic ones, at the page's scale
+        from pipeline.slant import upright_figure_strips
+
+        italic += upright_figure_strips(image, page, [b for b, _ in lines])
     slanted = stack_crops([s.pixels for s in italic], [s.crop for s in italic]) \
         if italic else None
     # The strips of figures hold too few letters to measure: they are read at the page's
@@ -180,11 +187,12 @@ ITALIC_PSM = 6  # italic strips on a page with no weak line, when no reread mode
 
 def fingerprint(settings: Settings) -> str:
     from pipeline.readings import fingerprint as reading_fingerprint
-    from pipeline.slant import ITALIC_SLANT, SHEARS
+    from pipeline.slant import FIGURE_SURE, ITALIC_SLANT, SHEARS
 
     parts = (REREAD_VERSION, reading_fingerprint(settings),
              ",".join(map(str, settings.reread_modes)), str(WEAK_WORD), str(MARGIN), str(GAP),
-             f"deslant={settings.deslant_italic},{ITALIC_SLANT},{SHEARS}")
+             f"deslant={settings.deslant_italic},{ITALIC_SLANT},{SHEARS}",
+             f"figures={settings.reread_figures},{FIGURE_SURE}")
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 

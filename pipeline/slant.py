@@ -168,6 +168,60 @@ def italic_strips(image: np.ndarray, page: PageText) -> list[ItalicStrip]:
     return out
 
 
+FIGURE_SURE = 0.95
+"""An upright figure Tesseract scored under this, on a line not re-read as weak, is read a
+second time too (`upright_figure_strips`): a register or parcel number has nothing else on
+the form to corroborate it, and an isolated second reading that agrees is evidence of its
+own (the confidence model's `reread_agrees`)."""
+
+
+def upright_figure_runs(image: np.ndarray, page: PageText,
+                        skip: list[BBox]) -> list[BBox]:
+    """Boxes of the upright figures of `page` that Tesseract was unsure of (a word under
+    FIGURE_SURE), neighbours on a line joined with the capitals before them as in
+    `italic_runs`; none whose centre is inside a `skip` box (a weak line, re-read whole)."""
+    lines: dict[int, list[Word]] = {}
+    for w in page.words:
+        lines.setdefault(w.line_id, []).append(w)
+    out: list[BBox] = []
+    for words in lines.values():
+        words.sort(key=lambda w: w.bbox[0])
+        runs: list[list[Word]] = []
+        for i, w in enumerate(words):
+            if not _figure(w) or _inside(w.bbox, skip):
+                continue
+            slant = word_slant(image, w.bbox)
+            if slant is None or slant >= ITALIC_SLANT:  # italic: `italic_runs`
+                continue
+            height = w.bbox[3] - w.bbox[1]
+            if runs and runs[-1][-1] is words[i - 1] and w.bbox[0] - words[i - 1].bbox[2] < height:
+                runs[-1].append(w)
+                continue
+            runs.append([words[i - 1], w] if i > 0 and PREFIX.match(words[i - 1].text) else [w])
+        for run in runs:
+            if min(x.confidence for x in run) < FIGURE_SURE:
+                out.append((min(x.bbox[0] for x in run), min(x.bbox[1] for x in run),
+                            max(x.bbox[2] for x in run), max(x.bbox[3] for x in run)))
+    return out
+
+
+def _inside(box: BBox, boxes: list[BBox]) -> bool:
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes)
+
+
+def upright_figure_strips(image: np.ndarray, page: PageText,
+                          skip: list[BBox]) -> list[ItalicStrip]:
+    """Every `upright_figure_runs` run cut out and padded as an italic strip is (slant 0)."""
+    size = (image.shape[1], image.shape[0])
+    out = []
+    for box in upright_figure_runs(image, page, skip):
+        crop = run_crop(box, size)
+        out.append(ItalicStrip(box=box, crop=crop, slant=0.0,
+                               pixels=_padded(image, crop, box)))
+    return out
+
+
 def _unsheared(word: Word, slant: float, top: int) -> Word:
     """A word read on a sheared strip, its box moved back to where its pixels are on the
     page (the shear moved row y of the strip right by slant × (y - top))."""

@@ -107,8 +107,9 @@ def test_only_lines_with_a_weak_word_are_read_again() -> None:
     page = PageText(page=1, width=image.shape[1], height=image.shape[0], dpi=300,
                     source="ocr", words=words)
     assert len(weak_lines(page)) == 1
-    assert [r.psm for r in reread_lines(image, page, Settings())] == [4]  # the default
-    readings = reread_lines(image, page, Settings(reread_modes=(4, 6)))
+    lines_only = Settings(reread_figures=False)
+    assert [r.psm for r in reread_lines(image, page, lines_only)] == [4]  # the default
+    readings = reread_lines(image, page, lines_only.model_copy(update={"reread_modes": (4, 6)}))
     assert sorted(r.psm for r in readings) == [4, 6]  # one reading per segmentation mode
     for again in readings:
         assert again.box[1] == boxes[2][1] and "1965" in [w.text for w in again.words]
@@ -223,3 +224,33 @@ def test_rereads_are_stored_apart_from_the_first_reading(settings: Settings) -> 
     assert first.rereads is None and first.words == page.words
     assert load_rereads(store, "ab" * 32, settings) == [[again]]
     assert load_rereads(store, "cd" * 32, settings) is None
+
+
+def test_upright_figures_tesseract_was_unsure_of_are_read_again_alone() -> None:
+    """The ID on line 0 scored 0.9: cut out and read again in the weak line's call, as a
+    reading of its own box; at 0.97 it is not; the weak line's figures are read with their
+    line, not twice."""
+    image, boxes = lines_image(LINES)
+    font = ImageFont.truetype(FONT, 44)
+
+    def page(id_confidence: float) -> PageText:
+        words = []
+        for i, (line, box) in enumerate(zip(LINES, boxes, strict=True)):
+            parts = line.split()
+            starts = [80 + round(font.getlength(" ".join(parts[:k]) + (" " if k else "")))
+                      for k in range(len(parts))]  # each word's own ink, as OCR boxes it
+            words += [Word(text=t, bbox=(starts[k], box[1],
+                                         starts[k] + round(font.getlength(t)), box[3]),
+                           confidence=(0.3 if (i, k) == (2, 0) else
+                                       id_confidence if (i, t) == (0, "070190012345") else 0.97),
+                           line_id=i)
+                      for k, t in enumerate(parts)]
+        return PageText(page=1, width=image.shape[1], height=image.shape[0], dpi=300,
+                        source="ocr", words=words)
+
+    unsure = reread_lines(image, page(0.9), Settings())
+    assert len(unsure) == 2  # the weak line, and the ID alone
+    alone = next(r for r in unsure if r.box[1] == boxes[0][1] and r.slant == 0.0
+                 and r.box[0] > boxes[0][0])
+    assert [w.text for w in alone.words] == ["070190012345"]
+    assert len(reread_lines(image, page(0.97), Settings())) == 1
