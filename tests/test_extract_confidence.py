@@ -174,3 +174,18 @@ def test_word_confidences_count_by_steps_and_not_on_text_layers() -> None:
     printed = feature_vector(FieldEvidence(ocr_min=1.0, ocr_mean=1.0, n_tokens=2, parsed=True,
                                            family="date", text_layer=True))
     assert not any(v for k, v in printed.items() if k.startswith(("ocr_min", "ocr_mean")))
+
+
+def test_a_repair_never_makes_a_reading_surer(monkeypatch) -> None:
+    """Whatever weight the fitted model gives a repair, a repaired value scores at most what
+    the same reading needing no repair would."""
+    from extractors import confidence
+
+    model = {"date": {"weights": {"bias": 1.0, "repaired": 2.0, "clean": -1.0},
+                      "threshold": 0.9}}
+    monkeypatch.setattr(confidence, "load_model", lambda: model)
+    ev = confidence.FieldEvidence(ocr_min=0.9, ocr_mean=0.9, n_tokens=1, parsed=True,
+                                  clean=False, repaired=True, family="date", key="d")
+    same = confidence.FieldEvidence(ocr_min=0.9, ocr_mean=0.9, n_tokens=1, parsed=True,
+                                    clean=True, family="date", key="d")
+    assert confidence.calibrated_confidence(ev) == confidence.calibrated_confidence(same)

@@ -145,15 +145,21 @@ def test_a_garbled_label_is_known_by_its_twin_in_the_other_column(settings: Sett
     assert result.fields["wife_residence"].value == EXPECTED["wife_residence"]
 
 
-def test_a_date_read_back_through_a_digit_slip_waits_for_a_person(settings: Settings) -> None:
-    """'4973' is no year; 1973 is the one reading with a slipped digit undone. It is shown
-    to the reviewer, never accepted on its own (a demo scan read 3/4/4973 for 9/1/1973)."""
-    lines = list(MARRIAGE_LINES)
-    lines[4] = [(L, "Ngày, tháng, năm sinh: 02/12/4993 ......"), (R, "TÂM")]
-    field = extract_document([make_page(lines)], settings, today=TODAY).fields[
-        "wife_date_of_birth"]
-    assert field.value == "1993-12-02" and "date_digits_repaired" in field.issues
-    assert field.state is FieldState.flagged
+def test_a_date_read_back_through_a_digit_slip_says_so_and_is_no_surer(
+        settings: Settings) -> None:
+    """'4973' is no year; 1973 is the one reading with a slipped digit undone (a demo scan
+    read 3/4/4973 for 9/1/1973). The field says it was read back, and the confidence model
+    weighs the repair: never surer than the same date read as printed."""
+    def wife_dob(text: str):
+        lines = list(MARRIAGE_LINES)
+        lines[4] = [(L, f"Ngày, tháng, năm sinh: {text} ......"), (R, "TÂM")]
+        return extract_document([make_page(lines)], settings, today=TODAY).fields[
+            "wife_date_of_birth"]
+
+    repaired, printed = wife_dob("02/12/4993"), wife_dob("02/12/1993")
+    assert repaired.value == printed.value == "1993-12-02"
+    assert "date_digits_repaired" in repaired.issues and not printed.issues
+    assert repaired.confidence <= printed.confidence
 
 
 def test_states_and_boxes_stay_in_their_column(settings: Settings) -> None:

@@ -123,7 +123,7 @@ def test_a_slipped_digit_in_an_impossible_date_is_undone_and_marked(text: str, i
 def test_doubled_separators_and_slipped_years_are_read_as_repairs() -> None:
     doubled = normalise_date("13⁄10⁄/2022..")
     assert doubled.value == "2022-10-13" and doubled.repaired and not doubled.clean
-    assert doubled.issues == ["date_digits_repaired"]  # a guess: never auto-accepted
+    assert doubled.issues == ["date_digits_repaired"]  # a guess, said so (the model weighs it)
     assert normalise_year("7995").value == 1995
     assert normalise_year("7995").issues == ["date_digits_repaired"]
     assert normalise_year("1296").value is None  # 2 for 9 is no known slip

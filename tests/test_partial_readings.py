@@ -93,7 +93,7 @@ def test_a_book_numbered_in_the_nineties_is_a_zero_read_as_nine() -> None:
     check_book_year(drafts, check, TODAY)
     book = drafts["book_number"]
     assert book.value == "01/2013" and "book_digits_repaired" in book.issues
-    assert "book_digits_repaired" in GUESSED  # a person confirms it
+    assert "book_digits_repaired" in GUESSED and book.evidence.repaired  # weighed as a repair
     for kept in ("01/2013", "12/2013", "9/2013"):
         drafts = {"book_number": FieldDraft("book_number", kept, kept),
                   "registration_date": FieldDraft("registration_date", "2013-05-02", None)}
