@@ -42,11 +42,12 @@ def name_agrees(read: Any, registry: Any) -> bool:
     name in old and new placement, domain.md), or its surname and given name with the
     middle names left out ('Nguyễn Vũ' for 'Nguyễn Văn Vũ'), which documents do.
 
-    Dropped middle names are safe from OCR: a lost word is read as something (a scrap at
-    worst, which the extractors keep or flag), not as nothing with the rest intact; on
-    office-dev2, 24 names of linked persons read as the registry's without its middle
-    name were all right, and every name read short of a syllable had lost its last word,
-    not a middle one."""
+    Why a reading without the middle names is not taken for a word OCR lost: OCR loses
+    the last word of a value (past the edge of the scan, trimmed as a dotted line's scrap),
+    not one between two words it reads, and a lost last word leaves a reading whose given
+    name is not the registry's. On office-dev2, 24 names of linked persons read as the
+    registry's without its middle names were all right, and the 7 names read short of a
+    syllable had all lost their last word."""
     from extractors.normalise.admin_units import spelling_key
 
     if not isinstance(read, str) or not isinstance(registry, str) or not read.strip():
