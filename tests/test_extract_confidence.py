@@ -189,3 +189,17 @@ def test_a_repair_never_makes_a_reading_surer(monkeypatch) -> None:
     same = confidence.FieldEvidence(ocr_min=0.9, ocr_mean=0.9, n_tokens=1, parsed=True,
                                     clean=True, family="date", key="d")
     assert confidence.calibrated_confidence(ev) == confidence.calibrated_confidence(same)
+
+
+def test_a_date_read_back_is_at_most_as_sure_as_such_dates_were_right(monkeypatch) -> None:
+    """A date whose figures were read back ('91/08/1989' as the 1st) scores at most the share
+    of such dates found right, however sure its words were."""
+    from extractors import confidence
+
+    model = {"date": {"weights": {"bias": 9.0}, "threshold": 0.9}}
+    monkeypatch.setattr(confidence, "load_model", lambda: model)
+    ev = confidence.FieldEvidence(ocr_min=0.99, ocr_mean=0.99, n_tokens=1, parsed=True,
+                                  repaired=True, family="date", key="d")
+    assert confidence.calibrated_confidence(ev) == confidence.READ_BACK_RIGHT
+    ev.repaired = False
+    assert confidence.calibrated_confidence(ev) > confidence.READ_BACK_RIGHT
