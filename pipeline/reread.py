@@ -151,14 +151,11 @@ def reread_lines(image: np.ndarray, page: PageText, settings: Settings) -> list[
     size = (image.shape[1], image.shape[0])
     weak = stack_strips(image, [crop_box(b, h, size) for b, h in lines]) if lines else None
     italic = []
-    if settings.deslant_italic:
-        from pipeline.slant import italic_strips
+    if settings.deslant_italic or settings.reread_figures:  # one image, the page's scale
+        from pipeline.slant import figure_strips
 
-        italic = italic_strips(image, page)
-    if settings.reread_figures:  # read with the italic ones, at the page's scale
-        from pipeline.slant import upright_figure_strips
-
-        italic += upright_figure_strips(image, page, [b for b, _ in lines])
+        italic = figure_strips(image, page, [b for b, _ in lines],
+                               italic=settings.deslant_italic, upright=settings.reread_figures)
     slanted = stack_crops([s.pixels for s in italic], [s.crop for s in italic]) \
         if italic else None
     # The strips of figures hold too few letters to measure: they are read at the page's

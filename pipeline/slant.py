@@ -8,9 +8,9 @@ read right.
 
 A word's slant is the shear that makes its strokes most vertical: the one that maximises
 the sum of squared column ink counts (strokes stacked in few columns), the classic deslant
-measure of handwriting recognition. Only figures are read again (`italic_runs`): neighbouring
-italic figures on a line make one strip, and `italic_strips` cuts each out and shears it
-upright. The strips of a page are stacked into one image, read in the Tesseract process that
+measure of handwriting recognition. Only figures are read again (`figure_runs`): neighbouring
+italic figures on a line make one strip, and `figure_strips` cuts each out and shears it
+upright (and cuts out, unsheared, the upright figures Tesseract was unsure of). The strips of a page are stacked into one image, read in the Tesseract process that
 re-reads the page's weak lines (`pipeline.reread.reread_lines`).
 
 Measured on office-dev2: reading the figures alone gains most, the shear a little more
@@ -20,6 +20,7 @@ Measured on office-dev2: reading the figures alone gains most, the shear a littl
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -76,39 +77,65 @@ def _figure(word: Word) -> bool:
     return len(word.text) >= 2 and any(c.isdigit() for c in word.text)
 
 
-def italic_runs(image: np.ndarray, page: PageText) -> list[tuple[BBox, float]]:
-    """(box, slant) of the italic figures of `page`: words of two characters or more
-    holding a digit that lean ITALIC_SLANT or more, neighbours on a line joined, with the
-    capital letters just before them ('CT 23283'). Only figures: they are what slant
-    confuses most (1/7, 7/2, 0/9), no list checks them, and re-reading every italic word
-    would cost a page's OCR again. Lone digits ('7' of a date in a sentence) read worse
-    alone than in their line."""
+@dataclass(slots=True)
+class FigureRun:
+    """Neighbouring figures on a line (with the capitals just before them, 'CT 23283') and
+    the slant of each figure."""
+
+    words: list[Word]
+    slants: list[float]
+
+    @property
+    def box(self) -> BBox:
+        return (min(x.bbox[0] for x in self.words), min(x.bbox[1] for x in self.words),
+                max(x.bbox[2] for x in self.words), max(x.bbox[3] for x in self.words))
+
+
+def figure_runs(image: np.ndarray, page: PageText, skip: Sequence[BBox] = ()
+                ) -> tuple[list[FigureRun], list[FigureRun]]:
+    """(italic runs, upright runs) of the figures of `page`, each word's slant measured once:
+    words of two characters or more holding a digit, leaning ITALIC_SLANT or more (italic)
+    or less (upright), neighbours of the same kind on a line joined. An upright figure whose
+    centre is inside a `skip` box (a weak line, re-read whole) is left out. Only figures:
+    they are what slant confuses most (1/7, 7/2, 0/9), no list checks them, and re-reading
+    every italic word would cost a page's OCR again. Lone digits ('7' of a date in a
+    sentence) read worse alone than in their line."""
     lines: dict[int, list[Word]] = {}
     for w in page.words:
         lines.setdefault(w.line_id, []).append(w)
-    out: list[tuple[BBox, float]] = []
+    italic: list[FigureRun] = []
+    upright: list[FigureRun] = []
     for words in lines.values():
         words.sort(key=lambda w: w.bbox[0])
-        runs: list[tuple[list[Word], list[float]]] = []
+        line_runs: tuple[list[FigureRun], list[FigureRun]] = ([], [])
         for i, w in enumerate(words):
             slant = word_slant(image, w.bbox) if _figure(w) else None
-            if slant is None or slant < ITALIC_SLANT:
+            if slant is None:
+                continue
+            runs = line_runs[0] if slant >= ITALIC_SLANT else line_runs[1]
+            if runs is line_runs[1] and _inside(w.bbox, skip):
                 continue
             height = w.bbox[3] - w.bbox[1]
-            if runs and runs[-1][0][-1] is words[i - 1] and \
+            if runs and runs[-1].words[-1] is words[i - 1] and \
                     w.bbox[0] - words[i - 1].bbox[2] < height:
-                runs[-1][0].append(w)
-                runs[-1][1].append(slant)
+                runs[-1].words.append(w)
+                runs[-1].slants.append(slant)
                 continue
-            run = [w]
-            if i > 0 and PREFIX.match(words[i - 1].text):
-                run.insert(0, words[i - 1])
-            runs.append((run, [slant]))
-        for run, slants in runs:
-            out.append(((min(x.bbox[0] for x in run), min(x.bbox[1] for x in run),
-                         max(x.bbox[2] for x in run), max(x.bbox[3] for x in run)),
-                        float(np.median(slants))))
-    return out
+            prefix = [words[i - 1]] if i > 0 and PREFIX.match(words[i - 1].text) else []
+            runs.append(FigureRun([*prefix, w], [slant]))
+        italic += line_runs[0]
+        upright += line_runs[1]
+    return italic, upright
+
+
+def italic_runs(image: np.ndarray, page: PageText) -> list[tuple[BBox, float]]:
+    """(box, median slant) of the italic runs of `page` (`figure_runs`)."""
+    return [(r.box, float(np.median(r.slants))) for r in figure_runs(image, page)[0]]
+
+
+def _inside(box: BBox, boxes: Sequence[BBox]) -> bool:
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes)
 
 
 SIDE_MARGIN = 0.2  # of the run's height, left and right of it: no more, or the label's
@@ -141,9 +168,10 @@ def _padded(image: np.ndarray, crop: BBox, run: BBox) -> np.ndarray:
 
 
 @dataclass(frozen=True, slots=True)
-class ItalicStrip:
-    """One italic run ready to read: `pixels` cut from the page at `crop` and sheared
-    upright by `slant`; `box` is the run's words' box (the words a reading replaces)."""
+class FigureStrip:
+    """One run ready to read: `pixels` cut from the page at `crop` and, for an italic run,
+    sheared upright by `slant` (0: upright); `box` is the run's words' box (the words a
+    reading replaces)."""
 
     box: BBox
     crop: BBox
@@ -156,69 +184,33 @@ class ItalicStrip:
         return [_unsheared(w, self.slant, self.crop[1]) for w in words]
 
 
-def italic_strips(image: np.ndarray, page: PageText) -> list[ItalicStrip]:
-    """Every italic run of `page` (`italic_runs`) cut out, padded and sheared upright;
-    `pipeline.reread` reads them with the page's weak lines, in the same Tesseract call."""
-    size = (image.shape[1], image.shape[0])
-    out = []
-    for box, slant in italic_runs(image, page):
-        crop = run_crop(box, size)
-        out.append(ItalicStrip(box=box, crop=crop, slant=slant,
-                               pixels=shear(_padded(image, crop, box), slant)))
-    return out
-
-
 FIGURE_SURE = 0.95
 """An upright figure Tesseract scored under this, on a line not re-read as weak, is read a
-second time too (`upright_figure_strips`): a register or parcel number has nothing else on
-the form to corroborate it, and an isolated second reading that agrees is evidence of its
-own (the confidence model's `reread_agrees`)."""
+second time too: a register or parcel number has nothing else on the form to corroborate
+it, and an isolated second reading that agrees is evidence of its own (the confidence
+model's `reread_agrees`)."""
 
 
-def upright_figure_runs(image: np.ndarray, page: PageText,
-                        skip: list[BBox]) -> list[BBox]:
-    """Boxes of the upright figures of `page` that Tesseract was unsure of (a word under
-    FIGURE_SURE), neighbours on a line joined with the capitals before them as in
-    `italic_runs`; none whose centre is inside a `skip` box (a weak line, re-read whole)."""
-    lines: dict[int, list[Word]] = {}
-    for w in page.words:
-        lines.setdefault(w.line_id, []).append(w)
-    out: list[BBox] = []
-    for words in lines.values():
-        words.sort(key=lambda w: w.bbox[0])
-        runs: list[list[Word]] = []
-        for i, w in enumerate(words):
-            if not _figure(w) or _inside(w.bbox, skip):
-                continue
-            slant = word_slant(image, w.bbox)
-            if slant is None or slant >= ITALIC_SLANT:  # italic: `italic_runs`
-                continue
-            height = w.bbox[3] - w.bbox[1]
-            if runs and runs[-1][-1] is words[i - 1] and w.bbox[0] - words[i - 1].bbox[2] < height:
-                runs[-1].append(w)
-                continue
-            runs.append([words[i - 1], w] if i > 0 and PREFIX.match(words[i - 1].text) else [w])
-        for run in runs:
-            if min(x.confidence for x in run) < FIGURE_SURE:
-                out.append((min(x.bbox[0] for x in run), min(x.bbox[1] for x in run),
-                            max(x.bbox[2] for x in run), max(x.bbox[3] for x in run)))
-    return out
-
-
-def _inside(box: BBox, boxes: list[BBox]) -> bool:
-    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
-    return any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes)
-
-
-def upright_figure_strips(image: np.ndarray, page: PageText,
-                          skip: list[BBox]) -> list[ItalicStrip]:
-    """Every `upright_figure_runs` run cut out and padded as an italic strip is (slant 0)."""
+def figure_strips(image: np.ndarray, page: PageText, skip: Sequence[BBox] = (), *,
+                  italic: bool = True, upright: bool = True) -> list[FigureStrip]:
+    """The runs `pipeline.reread` reads again with the page's weak lines, in the same
+    Tesseract call, cut out and padded: with `italic`, every italic run sheared upright;
+    then with `upright`, every upright run with a word Tesseract scored under FIGURE_SURE
+    and none inside a `skip` box."""
     size = (image.shape[1], image.shape[0])
+    slanted, straight = figure_runs(image, page, skip)
     out = []
-    for box in upright_figure_runs(image, page, skip):
+    for run in slanted if italic else []:
+        box, slant = run.box, float(np.median(run.slants))
         crop = run_crop(box, size)
-        out.append(ItalicStrip(box=box, crop=crop, slant=0.0,
-                               pixels=_padded(image, crop, box)))
+        out.append(FigureStrip(box=box, crop=crop, slant=slant,
+                               pixels=shear(_padded(image, crop, box), slant)))
+    for run in straight if upright else []:
+        if min(x.confidence for x in run.words) >= FIGURE_SURE:
+            continue
+        box = run.box
+        crop = run_crop(box, size)
+        out.append(FigureStrip(box=box, crop=crop, slant=0.0, pixels=_padded(image, crop, box)))
     return out
 
 
