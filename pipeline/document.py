@@ -132,13 +132,6 @@ def link_persons(record: Record, linker: Any) -> None:
 
 REGISTRY_SUGGESTED = "registry_suggested"
 REGISTRY_SPELLING = "registry_spelling"  # an accepted name written as the registry spells it
-# Doubts about a reading that the registry's equal value settles: an ID whose province
-# prefix is not the registration place's province (born in one province, registered in
-# another) is the linked citizen's own ID when it equals the registry's, digit for digit;
-# a name read as ending in a middle name ('PHẠM HOÀNG THỊ') is whole when the registry's
-# name has as many words ('Phạm Hoàng Thi': a dot below made up in capitals).
-REGISTRY_SETTLES = frozenset({"id_province_mismatch",
-                              "name_given_lost"})  # extractors.normalise.names.GIVEN_NAME_LOST
 
 
 def confirm_from_registry(record: Record, linker: Any) -> None:
@@ -151,7 +144,7 @@ def confirm_from_registry(record: Record, linker: Any) -> None:
     words while the registry's are (`matching.confirm.name_misread`): it is accepted with
     those words in the registry's spelling, marked `registry_spelling`, its OCR text kept in
     `raw`."""
-    from extractors.review import CONFIRMABLE
+    from extractors.review import CONFIRMABLE, REGISTRY_SETTLES
     from matching.confirm import (
         CONFIRMED_CONFIDENCE,
         misread_names,
