@@ -7,7 +7,7 @@ cd "$(dirname "$0")"
 
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-APT_PACKAGES=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd poppler-utils
+APT_PACKAGES=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-osd poppler-utils
               fonts-dejavu-core fonts-liberation2 fonts-noto-core fonts-freefont-ttf
               fonts-sil-andika wrk chromium)
 missing=()

@@ -6,11 +6,23 @@ reading; for each field the better-founded value wins (it parses, reads cleanly,
 issue, its label matched well, its words scored higher), and when both readings give the
 same value, that agreement of two independent readings is evidence the confidence model
 learns (`reread_agrees`).
+
+Every figure is also read by a witness, another OCR model (`Settings.figure_witness`,
+`LineReread.reader`). Its reading is weighed after the others: the same value is evidence
+(`witness_agrees`), another one is doubt (`witness_differs`), and it replaces the value
+only when better founded (`witness_used`): the two models misread figures independently.
 """
 
 from __future__ import annotations
 
-from extractors.evidence import REREAD_AGREES, REREAD_DIFFERS, REREAD_USED
+from extractors.evidence import (
+    REREAD_AGREES,
+    REREAD_DIFFERS,
+    REREAD_USED,
+    WITNESS_AGREES,
+    WITNESS_DIFFERS,
+    WITNESS_USED,
+)
 from extractors.layout import centre_inside
 from extractors.review import Drafts, FieldDraft
 from pipeline.models import BBox, LineReread, PageText
@@ -19,10 +31,26 @@ from pipeline.models import BBox, LineReread, PageText
 def alternative_pages(pages: list[PageText]) -> list[list[PageText]]:
     """The pages with every re-read line's words replaced by its second reading (a line
     read as nothing the second time keeps its first words), once per way the lines were
-    read again (`LineReread.psm`, and the italic runs read upright apart). Empty: nothing was re-read."""
-    passes = sorted({_pass(r) for p in pages for r in p.rereads or []})
-    return [[_replaced(page, [r for r in page.rereads or [] if _pass(r) == key and r.words])
+    read again (`LineReread.psm`, and the italic runs read upright apart); the witness's
+    readings are not among them (`witness_pages`). Empty: nothing was re-read."""
+    passes = sorted({_pass(r) for p in pages for r in p.rereads or [] if r.reader is None})
+    return [[_replaced(page, [r for r in page.rereads or [] if _pass(r) == key and r.words
+                              and r.reader is None])
              for page in pages] for key in passes]
+
+
+def witness_pages(pages: list[PageText]) -> list[PageText] | None:
+    """The pages with every figure the witness read replaced by its reading; None: the
+    witness read nothing."""
+    if not any(r.reader is not None and r.words for p in pages for r in p.rereads or []):
+        return None
+    return [_replaced(page, [r for r in page.rereads or [] if r.reader is not None and r.words])
+            for page in pages]
+
+
+def witness_boxes(pages: list[PageText]) -> dict[int, list[BBox]]:
+    return {p.page: [r.box for r in p.rereads if r.words and r.reader is not None]
+            for p in pages if p.rereads}
 
 
 def _pass(r: LineReread) -> tuple[bool, int]:
@@ -46,7 +74,8 @@ def _replaced(page: PageText, used: list[LineReread]) -> PageText:
 
 
 def reread_boxes(pages: list[PageText]) -> dict[int, list[BBox]]:
-    return {p.page: [r.box for r in p.rereads if r.words] for p in pages if p.rereads}
+    return {p.page: [r.box for r in p.rereads if r.words and r.reader is None]
+            for p in pages if p.rereads}
 
 
 def _overlaps(a: BBox, b: BBox) -> bool:
@@ -108,4 +137,32 @@ def choose_drafts(first: Drafts, second: Drafts, boxes: dict[int, list[BBox]]) -
             if b.value is not None:
                 a.evidence.features[REREAD_DIFFERS] = 1.0
             out[key] = a
+    return out
+
+
+WITNESS_KEEPS = frozenset({"area"})
+"""Families whose value the witness never replaces: an area is also written in words, which
+settle a slipped figure later (review's `settle_area`) from the first reading, and a unit
+glued to its figures ('139,9m?': debris, not clean) is read by the witness as one more
+decimal (139,92), well formed. On office-dev2, 3 of the 4 values the witness replaced wrongly
+were areas."""
+
+
+def weigh_witness(drafts: Drafts, witnessed: Drafts, boxes: dict[int, list[BBox]]) -> Drafts:
+    """Each field whose value the witness read (its box touches a `boxes` box): the same
+    value marks `witness_agrees`; a better-founded one (`rank`; the witness's word
+    confidences are another model's, not compared) replaces it, marked `witness_used`;
+    another value marks `witness_differs`."""
+    out: Drafts = dict(drafts)
+    for key, a in drafts.items():
+        b = witnessed.get(key)
+        if b is None or a.value is None or b.value is None or not _was_reread(a, boxes):
+            continue
+        if b.value == a.value:
+            a.evidence.features[WITNESS_AGREES] = 1.0
+        elif a.evidence.family not in WITNESS_KEEPS and rank(b) > rank(a):
+            b.evidence.features = {**a.evidence.features, WITNESS_USED: 1.0}
+            out[key] = b
+        else:
+            a.evidence.features[WITNESS_DIFFERS] = 1.0
     return out

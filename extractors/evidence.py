@@ -44,6 +44,10 @@ _NUMBERED = re.compile(r"^(số|tổ|thôn|ấp|xóm|khu|khu phố|tổ dân ph�
 REREAD_AGREES = "reread_agrees"  # ... gave the same normalised value: strong evidence
 REREAD_USED = "reread_used"  # ... gave this value, the first reading's was worse
 REREAD_DIFFERS = "reread_differs"  # ... gave another value, not taken
+# Another OCR model's reading of the value's figures (Settings.figure_witness):
+WITNESS_AGREES = "witness_agrees"  # ... the same value
+WITNESS_USED = "witness_used"  # ... a better-founded value, taken
+WITNESS_DIFFERS = "witness_differs"  # ... another value, not taken
 
 
 def family(normaliser: str) -> str:

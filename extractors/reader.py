@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from extractors.alternatives import alternative_pages, choose_drafts, reread_boxes
+from extractors.alternatives import (
+    alternative_pages,
+    choose_drafts,
+    reread_boxes,
+    weigh_witness,
+    witness_boxes,
+    witness_pages,
+)
 from extractors.confidence import (
     ConfidenceFn,
     FieldEvidence,
@@ -112,6 +119,10 @@ def read_page_drafts(pages: list[PageText], spec: FormSpec) -> Drafts:
     for other in alternative_pages(pages):
         drafts = choose_drafts(drafts, read_drafts(document_lines(other), spec, widths),
                                reread_boxes(pages))
+    witnessed = witness_pages(pages)
+    if witnessed is not None:
+        drafts = weigh_witness(drafts, read_drafts(document_lines(witnessed), spec, widths),
+                               witness_boxes(pages))
     return drafts
 
 

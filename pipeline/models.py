@@ -85,6 +85,10 @@ class LineReread(_Frozen):
     words: list[Word]
     psm: int = 6  # Tesseract's page segmentation for this reading (one reading per psm)
     slant: float = 0.0  # > 0: an italic run read sheared upright by this (pipeline/slant.py)
+    # None: read in the pipeline's language; else the language of the figure witness
+    # (`Settings.figure_witness`): another model's reading of a figure, a witness, not a
+    # rival reading
+    reader: str | None = None
 
 
 class PageText(_Frozen):

@@ -36,7 +36,8 @@ from pipeline.pdf_pages import write_pnm
 from pipeline.tesseract_gate import tesseract_slot
 from pipeline.textnorm import clean
 
-INSTALL_HINT = "install it: apt-get install tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd"
+INSTALL_HINT = ("install it: apt-get install tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng "
+                "tesseract-ocr-osd")
 
 # A page is "poor" (maybe upside down or sideways) below either figure; then OSD runs.
 POOR_MIN_WORDS = 8
@@ -45,14 +46,16 @@ OSD_MIN_CONFIDENCE = 0.3  # low on purpose: the re-OCR must also score better to
 
 
 def tesseract_data(image: np.ndarray | str, settings: Settings, page: int, *,
-                   psm: int | None = None) -> dict:
+                   psm: int | None = None, lang: str | None = None, config: str = "") -> dict:
     """Tesseract's words as `image_to_data` gives them (page segmentation `psm`, else the
-    configured one); Tesseract errors become the pipeline's."""
+    configured one; language `lang`, else the configured one; `config`: more options, such
+    as a character whitelist); Tesseract errors become the pipeline's."""
+    lang = lang or settings.tesseract_lang
+    options = f"--psm {psm if psm is not None else settings.tesseract_psm}"
     try:
         with tesseract_slot():
             return pytesseract.image_to_data(
-                image, lang=settings.tesseract_lang,
-                config=f"--psm {psm if psm is not None else settings.tesseract_psm}",
+                image, lang=lang, config=f"{options} {config}".strip(),
                 output_type=pytesseract.Output.DICT)
     except pytesseract.TesseractNotFoundError as e:
         raise MissingDependencyError("tesseract is not installed or not on PATH",
@@ -61,7 +64,7 @@ def tesseract_data(image: np.ndarray | str, settings: Settings, page: int, *,
         message = str(e.message if hasattr(e, "message") else e)
         if "Failed loading language" in message or "traineddata" in message:
             raise MissingDependencyError(
-                f"tesseract has no '{settings.tesseract_lang}' language data",
+                f"tesseract has no '{lang}' language data",
                 stage="ocr", hint=INSTALL_HINT) from e
         raise OcrError(f"tesseract failed on page {page}: {message.strip()[:300]}",
                        stage="ocr") from e
@@ -116,29 +119,31 @@ def ocr_scale(image: np.ndarray, settings: Settings) -> float:
 
 
 def read_image(image: np.ndarray, settings: Settings, page: int, *, psm: int | None = None,
-               path: Path | None = None, scale: float | None = None) -> dict:
+               path: Path | None = None, scale: float | None = None, lang: str | None = None,
+               config: str = "") -> dict:
     """`image_to_data` of `image` read at `scale` (default: `ocr_scale`), boxes in `image`'s
     pixels. `path`: the same image already on disk (read from there when it is read at full
     size; an array goes through a temporary PGM, pytesseract's own PNG encoding is ~10x
     slower)."""
     scale = ocr_scale(image, settings) if scale is None else scale
     if scale == 1.0 and path is not None:
-        return tesseract_data(str(path), settings, page, psm=psm)
+        return tesseract_data(str(path), settings, page, psm=psm, lang=lang, config=config)
     with tempfile.TemporaryDirectory(prefix="sohoa-ocr-") as tmp:
         data = tesseract_data(str(write_pnm(Path(tmp) / "page", _at_scale(image, scale))),
-                              settings, page, psm=psm)
+                              settings, page, psm=psm, lang=lang, config=config)
     return data if scale == 1.0 else unscale_boxes(data, scale)
 
 
 def read_images(images: list[np.ndarray], settings: Settings, page: int, *,
-                psm: int | None = None, scales: list[float | None] | None = None
-                ) -> list[dict]:
+                psm: int | None = None, scales: list[float | None] | None = None,
+                lang: str | None = None, config: str = "") -> list[dict]:
     """`read_image` of each image (at its `scales` entry, None: `ocr_scale`), in ONE
     Tesseract process (a list file of images: the model is loaded once, ~0.15 s of CPU
     saved per image after the first; each image is laid out on its own, as a page)."""
     given = scales or [None] * len(images)
     if len(images) == 1:
-        return [read_image(images[0], settings, page, psm=psm, scale=given[0])]
+        return [read_image(images[0], settings, page, psm=psm, scale=given[0], lang=lang,
+                           config=config)]
     scales = [ocr_scale(im, settings) if sc is None else sc
               for im, sc in zip(images, given, strict=True)]
     with tempfile.TemporaryDirectory(prefix="sohoa-ocr-") as tmp:
@@ -146,7 +151,7 @@ def read_images(images: list[np.ndarray], settings: Settings, page: int, *,
                  for i, (im, sc) in enumerate(zip(images, scales, strict=True))]
         listing = Path(tmp) / "images.txt"
         listing.write_text("".join(f"{p}\n" for p in paths), encoding="utf-8")
-        data = tesseract_data(str(listing), settings, page, psm=psm)
+        data = tesseract_data(str(listing), settings, page, psm=psm, lang=lang, config=config)
     out = []
     for i, sc in enumerate(scales, start=1):
         rows = [j for j, n in enumerate(data["page_num"]) if int(n) == i]

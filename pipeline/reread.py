@@ -109,8 +109,8 @@ def read_strips(image: np.ndarray, boxes: list[BBox], settings: Settings,
 
 # --- which lines, and the stored artefact -------------------------------------------------
 
-REREAD_VERSION = "4"  # 2: psm 4 and psm 6 readings; 3: italic runs read sheared upright;
-# 4: upright figures under FIGURE_SURE read with them
+REREAD_VERSION = "5"  # 2: psm 4 and psm 6 readings; 3: italic runs read sheared upright;
+# 4: upright figures under FIGURE_SURE read with them; 5: every figure read by the witness
 WEAK_WORD = 0.5
 """A line is read again when any of its words scored below this. Measured on 17 office-dev
 documents (in-process, stored readings): re-reading every line or only those under 0.5 gained
@@ -176,7 +176,41 @@ def reread_lines(image: np.ndarray, page: PageText, settings: Settings) -> list[
         if slanted and i == 0:
             out += [LineReread(box=s.box, words=s.upright(ws), psm=psm, slant=s.slant)
                     for s, ws in zip(italic, read[-1], strict=True)]
+    if settings.figure_witness:
+        out += witness_figures(image, page, settings)
     return out
+
+
+WITNESS_PSM = 6  # the witness's strips are stacked like the weak lines
+WITNESS_CHARACTERS = "0123456789/,.:-ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+"""What a figure can hold: digits, the separators of dates, times, areas and book numbers,
+and the Latin capitals of serial and register prefixes ('CS 05494', 'AA 09273289')."""
+
+
+def witness_figures(image: np.ndarray, page: PageText, settings: Settings
+                    ) -> list[LineReread]:
+    """Every figure run of `page` (italic ones sheared upright) read by another model,
+    `settings.figure_witness` (Tesseract's `eng`), restricted to WITNESS_CHARACTERS, in one
+    call of its own.
+
+    The witness and the `vie` model misread figures independently: on office-dev2 (2026-11-24,
+    each field's box read alone by `eng`), the witness agreed with 29 of 34 right figure
+    values the confidence model had flagged and with 1 of 28 wrong ones, and disagreed with
+    both wrong values it had accepted ('30' for a map sheet 90). Its reading is evidence
+    (extractors.alternatives), and a value when the first is not well formed."""
+    from pipeline.ocr import ocr_scale, read_images
+    from pipeline.slant import figure_strips
+
+    strips = figure_strips(image, page, italic=settings.deslant_italic, upright=True, sure=None)
+    if not strips:
+        return []
+    stacked, placed = stack_crops([s.pixels for s in strips], [s.crop for s in strips])
+    [data] = read_images([stacked], settings, page.page, psm=WITNESS_PSM,
+                         scales=[ocr_scale(image, settings)], lang=settings.figure_witness,
+                         config=f"-c tessedit_char_whitelist={WITNESS_CHARACTERS}")
+    return [LineReread(box=s.box, words=s.upright(ws), psm=WITNESS_PSM, slant=s.slant,
+                       reader=settings.figure_witness)
+            for s, ws in zip(strips, map_words(data, placed), strict=True)]
 
 
 ITALIC_PSM = 6  # italic strips on a page with no weak line, when no reread mode is set
@@ -189,7 +223,8 @@ def fingerprint(settings: Settings) -> str:
     parts = (REREAD_VERSION, reading_fingerprint(settings),
              ",".join(map(str, settings.reread_modes)), str(WEAK_WORD), str(MARGIN), str(GAP),
              f"deslant={settings.deslant_italic},{ITALIC_SLANT},{SHEARS}",
-             f"figures={settings.reread_figures},{FIGURE_SURE}")
+             f"figures={settings.reread_figures},{FIGURE_SURE}",
+             f"witness={settings.figure_witness},{WITNESS_PSM},{WITNESS_CHARACTERS}")
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 

@@ -11,9 +11,22 @@ from ocr_words import make_page
 from PIL import Image, ImageDraw, ImageFont
 
 from extractors import extract_document
-from extractors.alternatives import alternative_pages, choose_drafts
+from extractors.alternatives import (
+    alternative_pages,
+    choose_drafts,
+    weigh_witness,
+    witness_boxes,
+    witness_pages,
+)
 from extractors.confidence import FieldEvidence
-from extractors.evidence import REREAD_AGREES, REREAD_DIFFERS, REREAD_USED
+from extractors.evidence import (
+    REREAD_AGREES,
+    REREAD_DIFFERS,
+    REREAD_USED,
+    WITNESS_AGREES,
+    WITNESS_DIFFERS,
+    WITNESS_USED,
+)
 from extractors.review import FieldDraft
 from pipeline.config import Settings
 from pipeline.models import LineReread, PageText, Word
@@ -26,6 +39,7 @@ from pipeline.reread import (
     reread_lines,
     stack_strips,
     weak_lines,
+    witness_figures,
 )
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
@@ -107,7 +121,7 @@ def test_only_lines_with_a_weak_word_are_read_again() -> None:
     page = PageText(page=1, width=image.shape[1], height=image.shape[0], dpi=300,
                     source="ocr", words=words)
     assert len(weak_lines(page)) == 1
-    lines_only = Settings(reread_figures=False)
+    lines_only = Settings(reread_figures=False, figure_witness="")
     assert [r.psm for r in reread_lines(image, page, lines_only)] == [4]  # the default
     readings = reread_lines(image, page, lines_only.model_copy(update={"reread_modes": (4, 6)}))
     assert sorted(r.psm for r in readings) == [4, 6]  # one reading per segmentation mode
@@ -226,31 +240,124 @@ def test_rereads_are_stored_apart_from_the_first_reading(settings: Settings) -> 
     assert load_rereads(store, "cd" * 32, settings) is None
 
 
+def printed_page(lines: list[str], boxes: list[tuple[int, int, int, int]],
+                 confidence: dict[tuple[int, str], float]) -> PageText:
+    """The words of `lines_image(lines)` boxed as OCR boxes them (each word's own ink),
+    scored 0.97 unless `confidence` says otherwise for (line, word)."""
+    font = ImageFont.truetype(FONT, 44)
+    words = []
+    for i, (line, box) in enumerate(zip(lines, boxes, strict=True)):
+        parts = line.split()
+        starts = [80 + round(font.getlength(" ".join(parts[:k]) + (" " if k else "")))
+                  for k in range(len(parts))]
+        words += [Word(text=t, bbox=(starts[k], box[1], starts[k] + round(font.getlength(t)),
+                                     box[3]),
+                       confidence=confidence.get((i, t), 0.97), line_id=i)
+                  for k, t in enumerate(parts)]
+    width = max(b[2] for b in boxes) + 80
+    return PageText(page=1, width=width, height=boxes[-1][3] + 60, dpi=300, source="ocr",
+                    words=words)
+
+
 def test_upright_figures_tesseract_was_unsure_of_are_read_again_alone() -> None:
     """The ID on line 0 scored 0.9: cut out and read again in the weak line's call, as a
     reading of its own box; at 0.97 it is not; the weak line's figures are read with their
     line, not twice."""
     image, boxes = lines_image(LINES)
-    font = ImageFont.truetype(FONT, 44)
 
     def page(id_confidence: float) -> PageText:
-        words = []
-        for i, (line, box) in enumerate(zip(LINES, boxes, strict=True)):
-            parts = line.split()
-            starts = [80 + round(font.getlength(" ".join(parts[:k]) + (" " if k else "")))
-                      for k in range(len(parts))]  # each word's own ink, as OCR boxes it
-            words += [Word(text=t, bbox=(starts[k], box[1],
-                                         starts[k] + round(font.getlength(t)), box[3]),
-                           confidence=(0.3 if (i, k) == (2, 0) else
-                                       id_confidence if (i, t) == (0, "070190012345") else 0.97),
-                           line_id=i)
-                      for k, t in enumerate(parts)]
-        return PageText(page=1, width=image.shape[1], height=image.shape[0], dpi=300,
-                        source="ocr", words=words)
+        return printed_page(LINES, boxes, {(2, "Năm"): 0.3, (0, "070190012345"): id_confidence}
+                            ).model_copy(update={"width": image.shape[1],
+                                                 "height": image.shape[0]})
 
-    unsure = reread_lines(image, page(0.9), Settings())
+    no_witness = Settings(figure_witness="")
+    unsure = reread_lines(image, page(0.9), no_witness)
     assert len(unsure) == 2  # the weak line, and the ID alone
     alone = next(r for r in unsure if r.box[1] == boxes[0][1] and r.slant == 0.0
                  and r.box[0] > boxes[0][0])
     assert [w.text for w in alone.words] == ["070190012345"]
-    assert len(reread_lines(image, page(0.97), Settings())) == 1
+    assert len(reread_lines(image, page(0.97), no_witness)) == 1
+
+
+WITNESSED = ["Số vào sổ cấp GCN: CS 05494", "Quyển số: 02/1989", "Dân tộc: Kinh"]
+
+
+def test_the_witness_reads_every_figure_of_the_page_with_its_own_model() -> None:
+    """Each figure run (the register number with its letters, the book number), however sure
+    the first reading was, is read by `eng` in a call of its own; words are not."""
+    image, boxes = lines_image(WITNESSED)
+    page = printed_page(WITNESSED, boxes, {}).model_copy(
+        update={"width": image.shape[1], "height": image.shape[0]})
+    found = witness_figures(image, page, Settings())
+    assert [r.reader for r in found] == ["eng", "eng"]
+    assert ["".join(w.text for w in r.words) for r in found] == ["CS05494", "02/1989"]
+    assert found[0].box[1] == boxes[0][1] and found[1].box[1] == boxes[1][1]
+    everything = reread_lines(image, page, Settings())  # no weak line: the witness only
+    assert [r.reader for r in everything] == ["eng", "eng"]
+    assert reread_lines(image, page, Settings(figure_witness="")) == []
+
+
+def witnessed_page(value: str) -> PageText:
+    page = make_page(["Số vào sổ cấp GCN: CS 97554", "Dân tộc: Kinh"])
+    figure = [w for w in page.words if w.text in ("CS", "97554")]
+    box = (figure[0].bbox[0] - 2, figure[0].bbox[1] - 2, figure[1].bbox[2] + 2,
+           figure[1].bbox[3] + 2)
+    again = [Word(text=value, bbox=(box[0] + 2, box[1] + 2, box[2] - 2, box[3] - 2),
+                  confidence=0.9, line_id=0)]
+    return page.model_copy(update={"rereads": [LineReread(box=box, words=again,
+                                                          reader="eng")]})
+
+
+def test_the_witness_is_not_a_rival_reading() -> None:
+    """Its words make pages of their own, weighed after the rereads of the page's model."""
+    page = witnessed_page("CS07554")
+    assert alternative_pages([page]) == []
+    (alt,) = witness_pages([page])
+    assert alt.text.split() == ["Số", "vào", "sổ", "cấp", "GCN:", "Dân", "tộc:", "Kinh",
+                                "CS07554"]
+    assert alt.rereads is None
+    assert witness_pages([make_page(["Dân tộc: Kinh"])]) is None
+    assert witness_boxes([page]) == {1: [page.rereads[0].box]}
+
+
+def test_the_witness_agrees_differs_or_replaces_a_worse_founded_value() -> None:
+    same = weigh_witness({"a": draft("a", "CS 97554")}, {"a": draft("a", "CS 97554")}, BOX)
+    assert same["a"].evidence.features == {WITNESS_AGREES: 1.0}
+    other = weigh_witness({"a": draft("a", "CS 97554", reread_agrees=1.0)},
+                          {"a": draft("a", "CS 07554")}, BOX)
+    assert other["a"].value == "CS 97554"
+    assert other["a"].evidence.features == {REREAD_AGREES: 1.0, WITNESS_DIFFERS: 1.0}
+    better = weigh_witness({"a": draft("a", "C§ 30185", clean=False, reread_agrees=1.0)},
+                           {"a": draft("a", "CS 30185")}, BOX)
+    assert better["a"].value == "CS 30185"
+    assert better["a"].evidence.features == {REREAD_AGREES: 1.0, WITNESS_USED: 1.0}
+    area = draft("a", 139.9, clean=False)  # '139,9m?': an area keeps its first reading
+    area.evidence.family = "area"
+    kept = weigh_witness({"a": area}, {"a": draft("a", 139.92)}, BOX)
+    assert kept["a"] is area and area.evidence.features == {WITNESS_DIFFERS: 1.0}
+    away = draft("a", "CS 97554", bbox=(100, 600, 400, 640))
+    assert weigh_witness({"a": away}, {"a": draft("a", "x")}, BOX)["a"] is away
+    assert not away.evidence.features
+
+
+def test_extraction_takes_the_witness_reading_of_a_book_number_it_reads_better() -> None:
+    """'Quyển số: J3/2018' (a J for a 0) witnessed as '03/2018': the witness's value is
+    taken; where both read '01' the first reading stands."""
+    def birth(book: str, witness: str) -> PageText:
+        lines = ["Số: 125/2023", f"Quyển số: {book}", "GIẤY KHAI SINH",
+                 "Họ, chữ đệm, tên: NGUYỄN THỊ HƯƠNG", "Ngày, tháng, năm sinh: 02/07/1990"]
+        page = make_page(lines)
+        word = next(w for w in page.words if w.text == book)
+        box = (word.bbox[0] - 2, word.bbox[1] - 2, word.bbox[2] + 2, word.bbox[3] + 2)
+        read = LineReread(box=box, words=[word.model_copy(update={"text": witness})],
+                          reader="eng")
+        return page.model_copy(update={"rereads": [read]})
+
+    settings = Settings()
+    plain = extract_document([birth("J3/2018", "J3/2018").model_copy(update={"rereads": None})],
+                             settings, today=date(2024, 1, 1))
+    taken = extract_document([birth("J3/2018", "03/2018")], settings, today=date(2024, 1, 1))
+    assert plain.fields["book_number"].value != "03/2018"
+    assert taken.fields["book_number"].value == "03/2018"
+    same = extract_document([birth("01", "01")], settings, today=date(2024, 1, 1))
+    assert same.fields["book_number"].value == "01"

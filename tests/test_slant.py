@@ -80,7 +80,7 @@ def test_only_italic_figures_are_runs(page: tuple[np.ndarray, PageText]) -> None
     image, text = page
     _, value_boxes = form_image()
     runs = italic_runs(image, text)
-    assert len(runs) == 3  # 1151, '401,0 m²' (the unit joins its figure), 1981; no words
+    assert len(runs) == 3  # 1151, '401,0' ('m²' is a unit, not a figure), 1981; no words
     for (box, slant), value in zip(runs, value_boxes[:3], strict=True):
         assert slant >= ITALIC_SLANT
         assert value[0] - 15 <= box[0] and box[2] <= value[2] + 15  # the value, not the label
@@ -91,8 +91,11 @@ def test_italic_figures_are_read_again_upright_in_the_weak_lines_call(
         page: tuple[np.ndarray, PageText]) -> None:
     image, text = page
     readings = reread_lines(image, text, Settings())
-    italic = [r for r in readings if r.slant > 0]
+    italic = [r for r in readings if r.slant > 0 and r.reader is None]
     assert len(italic) == 3 and all(r.psm == 4 for r in italic)
+    witnessed = [r for r in readings if r.reader == "eng"]  # the witness reads them upright too
+    assert [r.box for r in witnessed] == [r.box for r in italic]
+    assert "".join(w.text for w in witnessed[1].words) == "401,0"  # no '2' from the unit
     read = [" ".join(w.text for w in r.words) for r in italic]
     assert read[0] == "1151" and read[2] == "1981"
     assert read[1].startswith("401,0")
