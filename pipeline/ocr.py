@@ -46,16 +46,14 @@ OSD_MIN_CONFIDENCE = 0.3  # low on purpose: the re-OCR must also score better to
 
 
 def tesseract_data(image: np.ndarray | str, settings: Settings, page: int, *,
-                   psm: int | None = None, lang: str | None = None, config: str = "") -> dict:
+                   psm: int | None = None) -> dict:
     """Tesseract's words as `image_to_data` gives them (page segmentation `psm`, else the
-    configured one; language `lang`, else the configured one; `config`: more options, such
-    as a character whitelist); Tesseract errors become the pipeline's."""
-    lang = lang or settings.tesseract_lang
-    options = f"--psm {psm if psm is not None else settings.tesseract_psm}"
+    configured one); Tesseract errors become the pipeline's."""
     try:
         with tesseract_slot():
             return pytesseract.image_to_data(
-                image, lang=lang, config=f"{options} {config}".strip(),
+                image, lang=settings.tesseract_lang,
+                config=f"--psm {psm if psm is not None else settings.tesseract_psm}",
                 output_type=pytesseract.Output.DICT)
     except pytesseract.TesseractNotFoundError as e:
         raise MissingDependencyError("tesseract is not installed or not on PATH",
@@ -64,7 +62,7 @@ def tesseract_data(image: np.ndarray | str, settings: Settings, page: int, *,
         message = str(e.message if hasattr(e, "message") else e)
         if "Failed loading language" in message or "traineddata" in message:
             raise MissingDependencyError(
-                f"tesseract has no '{lang}' language data",
+                f"tesseract has no '{settings.tesseract_lang}' language data",
                 stage="ocr", hint=INSTALL_HINT) from e
         raise OcrError(f"tesseract failed on page {page}: {message.strip()[:300]}",
                        stage="ocr") from e
@@ -119,39 +117,37 @@ def ocr_scale(image: np.ndarray, settings: Settings) -> float:
 
 
 def read_image(image: np.ndarray, settings: Settings, page: int, *, psm: int | None = None,
-               path: Path | None = None, scale: float | None = None, lang: str | None = None,
-               config: str = "") -> dict:
+               path: Path | None = None, scale: float | None = None) -> dict:
     """`image_to_data` of `image` read at `scale` (default: `ocr_scale`), boxes in `image`'s
     pixels. `path`: the same image already on disk (read from there when it is read at full
     size; an array goes through a temporary PGM, pytesseract's own PNG encoding is ~10x
     slower)."""
     scale = ocr_scale(image, settings) if scale is None else scale
     if scale == 1.0 and path is not None:
-        return tesseract_data(str(path), settings, page, psm=psm, lang=lang, config=config)
+        return tesseract_data(str(path), settings, page, psm=psm)
     with tempfile.TemporaryDirectory(prefix="sohoa-ocr-") as tmp:
-        data = tesseract_data(str(write_pnm(Path(tmp) / "page", _at_scale(image, scale))),
-                              settings, page, psm=psm, lang=lang, config=config)
+        data = tesseract_data(str(write_pnm(Path(tmp) / "page", at_scale(image, scale))),
+                              settings, page, psm=psm)
     return data if scale == 1.0 else unscale_boxes(data, scale)
 
 
 def read_images(images: list[np.ndarray], settings: Settings, page: int, *,
-                psm: int | None = None, scales: list[float | None] | None = None,
-                lang: str | None = None, config: str = "") -> list[dict]:
+                psm: int | None = None, scales: list[float | None] | None = None
+                ) -> list[dict]:
     """`read_image` of each image (at its `scales` entry, None: `ocr_scale`), in ONE
     Tesseract process (a list file of images: the model is loaded once, ~0.15 s of CPU
     saved per image after the first; each image is laid out on its own, as a page)."""
     given = scales or [None] * len(images)
     if len(images) == 1:
-        return [read_image(images[0], settings, page, psm=psm, scale=given[0], lang=lang,
-                           config=config)]
+        return [read_image(images[0], settings, page, psm=psm, scale=given[0])]
     scales = [ocr_scale(im, settings) if sc is None else sc
               for im, sc in zip(images, given, strict=True)]
     with tempfile.TemporaryDirectory(prefix="sohoa-ocr-") as tmp:
-        paths = [write_pnm(Path(tmp) / f"image{i}", _at_scale(im, sc))
+        paths = [write_pnm(Path(tmp) / f"image{i}", at_scale(im, sc))
                  for i, (im, sc) in enumerate(zip(images, scales, strict=True))]
         listing = Path(tmp) / "images.txt"
         listing.write_text("".join(f"{p}\n" for p in paths), encoding="utf-8")
-        data = tesseract_data(str(listing), settings, page, psm=psm, lang=lang, config=config)
+        data = tesseract_data(str(listing), settings, page, psm=psm)
     out = []
     for i, sc in enumerate(scales, start=1):
         rows = [j for j, n in enumerate(data["page_num"]) if int(n) == i]
@@ -160,7 +156,7 @@ def read_images(images: list[np.ndarray], settings: Settings, page: int, *,
     return out
 
 
-def _at_scale(image: np.ndarray, scale: float) -> np.ndarray:
+def at_scale(image: np.ndarray, scale: float) -> np.ndarray:
     import cv2
 
     if scale == 1.0:

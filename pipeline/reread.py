@@ -109,8 +109,9 @@ def read_strips(image: np.ndarray, boxes: list[BBox], settings: Settings,
 
 # --- which lines, and the stored artefact -------------------------------------------------
 
-REREAD_VERSION = "5"  # 2: psm 4 and psm 6 readings; 3: italic runs read sheared upright;
-# 4: upright figures under FIGURE_SURE read with them; 5: every figure read by the witness
+REREAD_VERSION = "6"  # 2: psm 4 and psm 6 readings; 3: italic runs read sheared upright;
+# 4: upright figures under FIGURE_SURE read with them; 5: every figure read by the witness;
+# 6: the witness read in process (tesserocr's Tesseract 5.5)
 WEAK_WORD = 0.5
 """A line is read again when any of its words scored below this. Measured on 17 office-dev
 documents (in-process, stored readings): re-reading every line or only those under 0.5 gained
@@ -190,24 +191,28 @@ and the Latin capitals of serial and register prefixes ('CS 05494', 'AA 09273289
 def witness_figures(image: np.ndarray, page: PageText, settings: Settings
                     ) -> list[LineReread]:
     """Every figure run of `page` (italic ones sheared upright) read by another model,
-    `settings.figure_witness` (Tesseract's `eng`), restricted to WITNESS_CHARACTERS, in one
-    call of its own.
+    `settings.figure_witness` (Tesseract's `eng`), restricted to WITNESS_CHARACTERS, stacked
+    into one image read in this process (pipeline.tesseract_api: no process start).
 
     The witness and the `vie` model misread figures independently: on office-dev2 (2026-11-24,
     each field's box read alone by `eng`), the witness agreed with 29 of 34 right figure
     values the confidence model had flagged and with 1 of 28 wrong ones, and disagreed with
     both wrong values it had accepted ('30' for a map sheet 90). Its reading is evidence
     (extractors.alternatives), and a value when the first is not well formed."""
-    from pipeline.ocr import ocr_scale, read_images
+    from pipeline.ocr import at_scale, ocr_scale, unscale_boxes
     from pipeline.slant import figure_strips
+    from pipeline.tesseract_api import read_in_process
 
     strips = figure_strips(image, page, italic=settings.deslant_italic, upright=True, sure=None)
     if not strips:
         return []
     stacked, placed = stack_crops([s.pixels for s in strips], [s.crop for s in strips])
-    [data] = read_images([stacked], settings, page.page, psm=WITNESS_PSM,
-                         scales=[ocr_scale(image, settings)], lang=settings.figure_witness,
-                         config=f"-c tessedit_char_whitelist={WITNESS_CHARACTERS}")
+    scale = ocr_scale(image, settings)  # the page's scale, as the other figure strips
+    data = read_in_process(at_scale(stacked, scale), lang=settings.figure_witness,
+                           psm=WITNESS_PSM,
+                           variables={"tessedit_char_whitelist": WITNESS_CHARACTERS})
+    if scale != 1.0:
+        data = unscale_boxes(data, scale)
     return [LineReread(box=s.box, words=s.upright(ws), psm=WITNESS_PSM, slant=s.slant,
                        reader=settings.figure_witness)
             for s, ws in zip(strips, map_words(data, placed), strict=True)]
