@@ -73,8 +73,9 @@ class Settings(BaseSettings):
                                  "was unsure of a second time, cut out, in the weak lines' "
                                  "call, and let extraction choose (pipeline.slant)")
     figure_witness: str = Field(default="eng", description="Tesseract language that reads "
-                                "every figure of a page once more, cut out, as a witness "
-                                "the confidence model weighs ('' for none; pipeline.reread)")
+                                "every figure of a page once more, cut out, in process, as a "
+                                "witness the confidence model weighs ('' for none; "
+                                "pipeline.reread)")
     reuse_readings: bool = Field(default=True, description="reuse stored page readings "
                                  "(OCR output) when reprocessing; see pipeline.readings")
 
