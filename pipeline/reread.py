@@ -161,7 +161,9 @@ def reread_lines(image: np.ndarray, page: PageText, settings: Settings) -> list[
         if italic else None
     # The strips of figures hold too few letters to measure: they are read at the page's
     # scale (at full size, psm 4 read nothing on most of them).
-    slanted_scale = ocr_scale(image, settings) if italic else None
+    # (measured once: the page's letters, ~9 ms of connected components on a page)
+    page_scale = ocr_scale(image, settings) if italic or settings.figure_witness else None
+    slanted_scale = page_scale if italic else None
     out: list[LineReread] = []
     for i, psm in enumerate(settings.reread_modes or ((ITALIC_PSM,) if italic else ())):
         jobs = [(stack, scale) for stack, scale in
@@ -178,7 +180,7 @@ def reread_lines(image: np.ndarray, page: PageText, settings: Settings) -> list[
             out += [LineReread(box=s.box, words=s.upright(ws), psm=psm, slant=s.slant)
                     for s, ws in zip(italic, read[-1], strict=True)]
     if settings.figure_witness:
-        out += witness_figures(image, page, settings)
+        out += witness_figures(image, page, settings, scale=page_scale)
     return out
 
 
@@ -188,8 +190,8 @@ WITNESS_CHARACTERS = "0123456789/,.:-ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 and the Latin capitals of serial and register prefixes ('CS 05494', 'AA 09273289')."""
 
 
-def witness_figures(image: np.ndarray, page: PageText, settings: Settings
-                    ) -> list[LineReread]:
+def witness_figures(image: np.ndarray, page: PageText, settings: Settings, *,
+                    scale: float | None = None) -> list[LineReread]:
     """Every figure run of `page` (italic ones sheared upright) read by another model,
     `settings.figure_witness` (Tesseract's `eng`), restricted to WITNESS_CHARACTERS, stacked
     into one image read in this process (pipeline.tesseract_api: no process start).
@@ -198,7 +200,8 @@ def witness_figures(image: np.ndarray, page: PageText, settings: Settings
     each field's box read alone by `eng`), the witness agreed with 29 of 34 right figure
     values the confidence model had flagged and with 1 of 28 wrong ones, and disagreed with
     both wrong values it had accepted ('30' for a map sheet 90). Its reading is evidence
-    (extractors.alternatives), and a value when the first is not well formed."""
+    (extractors.alternatives), and a value when the first is not well formed. `scale`: the
+    page's `ocr_scale`, when known."""
     from pipeline.ocr import at_scale, ocr_scale, unscale_boxes
     from pipeline.slant import figure_strips
     from pipeline.tesseract_api import read_in_process
@@ -207,7 +210,8 @@ def witness_figures(image: np.ndarray, page: PageText, settings: Settings
     if not strips:
         return []
     stacked, placed = stack_crops([s.pixels for s in strips], [s.crop for s in strips])
-    scale = ocr_scale(image, settings)  # the page's scale, as the other figure strips
+    if scale is None:  # the page's scale, as the other figure strips
+        scale = ocr_scale(image, settings)
     data = read_in_process(at_scale(stacked, scale), lang=settings.figure_witness,
                            psm=WITNESS_PSM,
                            variables={"tessedit_char_whitelist": WITNESS_CHARACTERS})
