@@ -7,6 +7,7 @@ import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 from sqlalchemy import create_engine, text
 from typer.testing import CliRunner
@@ -344,3 +345,22 @@ def test_fields_the_registry_decides_are_known_with_their_outcome(tmp_path: Path
     decided = registry_decided(DocType.birth_certificate, changed, linker)
     assert decided["full_name"] == (True, "Nguyễn Tâm Nhi")  # respelled as registered
     assert decided["date_of_birth"] == (False, dob)  # suggested, left to a person
+
+
+def test_evidence_of_known_direction_never_takes_the_other_sign() -> None:
+    """Debris that happens to come with right values in the sample (collinear with a strong
+    feature) is left out rather than fitted as a sign of being right."""
+    from extractors.calibrate import SIGNS, fit_signed
+
+    rng = np.random.default_rng(3)
+    n = 600
+    ocr = rng.uniform(0.3, 1.0, n)
+    y = (rng.uniform(0, 1, n) < ocr).astype(float)
+    debris = ((ocr > 0.8) & (rng.uniform(0, 1, n) < 0.5)).astype(float)  # rides on ocr
+    X = np.column_stack([np.ones(n), ocr, debris])
+    names = ["bias", "ocr_mean", "debris"]
+    assert SIGNS["debris"] == -1
+    free = fit_signed(X, y, ["bias", "ocr_mean", "free_debris"])
+    signed = fit_signed(X, y, names)
+    assert free[2] > 0  # unconstrained, the collinear debris looks like good news
+    assert signed[2] == 0.0 and signed[1] > 0
