@@ -161,7 +161,9 @@ def weigh_witness(drafts: Drafts, witnessed: Drafts, boxes: dict[int, list[BBox]
         if b.value == a.value:
             a.evidence.features[WITNESS_AGREES] = 1.0
         elif a.evidence.family not in WITNESS_KEEPS and rank(b) > rank(a):
-            b.evidence.features = {**a.evidence.features, WITNESS_USED: 1.0}
+            # what the page's readings said stays; the value's own features are the witness's
+            b.evidence.features = {**a.evidence.features, **b.evidence.features,
+                                   WITNESS_USED: 1.0}
             out[key] = b
         else:
             a.evidence.features[WITNESS_DIFFERS] = 1.0

@@ -327,10 +327,12 @@ def test_the_witness_agrees_differs_or_replaces_a_worse_founded_value() -> None:
                           {"a": draft("a", "CS 07554")}, BOX)
     assert other["a"].value == "CS 97554"
     assert other["a"].evidence.features == {REREAD_AGREES: 1.0, WITNESS_DIFFERS: 1.0}
-    better = weigh_witness({"a": draft("a", "C§ 30185", clean=False, reread_agrees=1.0)},
-                           {"a": draft("a", "CS 30185")}, BOX)
-    assert better["a"].value == "CS 30185"
-    assert better["a"].evidence.features == {REREAD_AGREES: 1.0, WITNESS_USED: 1.0}
+    better = weigh_witness({"a": draft("a", "C§ 30185", clean=False, reread_agrees=1.0,
+                                       debris=1.0)},
+                           {"a": draft("a", "CS 30185", debris=0.0, shape=1.0)}, BOX)
+    assert better["a"].value == "CS 30185"  # with its own value's features
+    assert better["a"].evidence.features == {REREAD_AGREES: 1.0, "debris": 0.0, "shape": 1.0,
+                                             WITNESS_USED: 1.0}
     area = draft("a", 139.9, clean=False)  # '139,9m?': an area keeps its first reading
     area.evidence.family = "area"
     kept = weigh_witness({"a": area}, {"a": draft("a", 139.92)}, BOX)
