@@ -137,7 +137,8 @@ def reread_lines(image: np.ndarray, page: PageText, settings: Settings) -> list[
     in), one Tesseract call per `settings.reread_modes`; with `deslant_italic`, its italic
     figures read sheared upright (pipeline.slant) in the first of those calls, and with
     `reread_figures` in the same image its upright figures Tesseract was unsure of (on
-    lines not re-read as weak): these join the weak lines' reading (slant 0).
+    lines not re-read as weak): these join the weak lines' reading (slant 0). With
+    `figure_witness`, every figure is also read by the witness (`witness_figures`).
 
     The italic strips are a second image of that call (`read_images`), not more strips of
     the weak lines' image: stacked together, they changed how Tesseract laid out, and so

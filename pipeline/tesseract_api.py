@@ -62,8 +62,7 @@ def _engine(lang: str, psm: int, variables: tuple[tuple[str, str], ...]):  # noq
             raise MissingDependencyError("tesserocr is not installed", stage="ocr",
                                          hint=INSTALL_HINT) from e
         try:
-            api = tesserocr.PyTessBaseAPI(path=tessdata_dir(), lang=lang,
-                                          psm=psm)
+            api = tesserocr.PyTessBaseAPI(path=tessdata_dir(), lang=lang, psm=psm)
         except RuntimeError as e:
             raise MissingDependencyError(f"tesseract has no '{lang}' language data",
                                          stage="ocr", hint=INSTALL_HINT) from e
@@ -74,16 +73,12 @@ def _engine(lang: str, psm: int, variables: tuple[tuple[str, str], ...]):  # noq
 
 
 def tsv_to_data(tsv: str) -> dict[str, list]:
-    """Tesseract's TSV rows (no header) as `image_to_data(output_type=DICT)` gives them."""
-    data: dict[str, list] = {k: [] for k in TSV_HEADER}
-    for row in tsv.splitlines():
-        cells = row.split("\t")
-        if len(cells) < len(TSV_HEADER) - 1:
-            continue
-        cells += [""] * (len(TSV_HEADER) - len(cells))
-        for k, v in zip(TSV_HEADER, cells, strict=True):
-            data[k].append(v if k == "text" else int(float(v)))
-    return data
+    """Tesseract's TSV rows (no header) as `image_to_data(output_type=DICT)` gives them:
+    parsed by the function pytesseract parses them with."""
+    from pytesseract.pytesseract import file_to_dict
+
+    return file_to_dict("\t".join(TSV_HEADER) + "\n" + tsv, "\t", -1) if tsv.strip() \
+        else {k: [] for k in TSV_HEADER}
 
 
 def read_in_process(image: np.ndarray, *, lang: str, psm: int,
