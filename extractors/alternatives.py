@@ -11,6 +11,9 @@ Every figure is also read by a witness, another OCR model (`Settings.figure_witn
 `LineReread.reader`). Its reading is weighed after the others: the same value is evidence
 (`witness_agrees`), another one is doubt (`witness_differs`), and it replaces the value
 only when better founded (`witness_used`): the two models misread figures independently.
+Where they differ, the figure was read a third time by the witness's model alone
+(`pipeline.reread.tiebreak_figure`): the value it backs is the one kept, and it says so
+(`tiebreak_agrees`); backing neither says that too (`tiebreak_differs`).
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from extractors.evidence import (
     REREAD_AGREES,
     REREAD_DIFFERS,
     REREAD_USED,
+    TIEBREAK_AGREES,
+    TIEBREAK_DIFFERS,
     WITNESS_AGREES,
     WITNESS_DIFFERS,
     WITNESS_USED,
@@ -26,6 +31,7 @@ from extractors.evidence import (
 from extractors.layout import centre_inside
 from extractors.review import Drafts, FieldDraft
 from pipeline.models import BBox, LineReread, PageText
+from pipeline.reread import TIEBREAK_PSM
 
 
 def alternative_pages(pages: list[PageText]) -> list[list[PageText]]:
@@ -39,18 +45,26 @@ def alternative_pages(pages: list[PageText]) -> list[list[PageText]]:
              for page in pages] for key in passes]
 
 
-def witness_pages(pages: list[PageText]) -> list[PageText] | None:
-    """The pages with every figure the witness read replaced by its reading; None: the
-    witness read nothing."""
-    if not any(r.reader is not None and r.words for p in pages for r in p.rereads or []):
+def _is_witness(r: LineReread) -> bool:
+    return r.reader is not None and r.psm != TIEBREAK_PSM and bool(r.words)
+
+
+def _is_tiebreak(r: LineReread) -> bool:
+    return r.reader is not None and r.psm == TIEBREAK_PSM and bool(r.words)
+
+
+def witness_pages(pages: list[PageText], *, tiebreak: bool = False) -> list[PageText] | None:
+    """The pages with every figure the witness read replaced by its reading (`tiebreak`: by
+    its tie-break reading, where there is one); None: it read nothing."""
+    chosen = _is_tiebreak if tiebreak else _is_witness
+    if not any(chosen(r) for p in pages for r in p.rereads or []):
         return None
-    return [_replaced(page, [r for r in page.rereads or [] if r.reader is not None and r.words])
-            for page in pages]
+    return [_replaced(page, [r for r in page.rereads or [] if chosen(r)]) for page in pages]
 
 
-def witness_boxes(pages: list[PageText]) -> dict[int, list[BBox]]:
-    return {p.page: [r.box for r in p.rereads if r.words and r.reader is not None]
-            for p in pages if p.rereads}
+def witness_boxes(pages: list[PageText], *, tiebreak: bool = False) -> dict[int, list[BBox]]:
+    chosen = _is_tiebreak if tiebreak else _is_witness
+    return {p.page: [r.box for r in p.rereads if chosen(r)] for p in pages if p.rereads}
 
 
 def _pass(r: LineReread) -> tuple[bool, int]:
@@ -167,4 +181,32 @@ def weigh_witness(drafts: Drafts, witnessed: Drafts, boxes: dict[int, list[BBox]
             out[key] = b
         else:
             a.evidence.features[WITNESS_DIFFERS] = 1.0
+    return out
+
+
+def weigh_tiebreak(drafts: Drafts, witnessed: Drafts, third: Drafts,
+                   boxes: dict[int, list[BBox]]) -> Drafts:
+    """Each field the two models read differently (`weigh_witness` marked it) whose figures
+    were read a third time (`third`, boxes `boxes`): the value the third reading gives is
+    kept and marked `tiebreak_agrees` - the first reading's, or the witness's
+    (`witness_used`; never in a WITNESS_KEEPS family); giving neither marks
+    `tiebreak_differs`."""
+    out: Drafts = dict(drafts)
+    for key, a in drafts.items():
+        features = a.evidence.features
+        c = third.get(key)
+        if (not (features.get(WITNESS_DIFFERS) or features.get(WITNESS_USED)) or c is None
+                or c.value is None or not _was_reread(a, boxes)):
+            continue
+        b = witnessed.get(key)
+        if c.value == a.value:
+            features[TIEBREAK_AGREES] = 1.0
+        elif (features.get(WITNESS_DIFFERS) and b is not None and c.value == b.value
+              and a.evidence.family not in WITNESS_KEEPS):
+            merged = {**features, **b.evidence.features, WITNESS_USED: 1.0, TIEBREAK_AGREES: 1.0}
+            merged.pop(WITNESS_DIFFERS, None)
+            b.evidence.features = merged
+            out[key] = b
+        else:
+            features[TIEBREAK_DIFFERS] = 1.0
     return out

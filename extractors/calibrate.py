@@ -234,7 +234,9 @@ def _field_rows(corpus: Path, pages_by_stem: dict[str, list[PageText]],
 # other sign in a fit (the pooled family once gave `clean` -0.56 and `debris` +0.59, and a
 # garbled ethnicity 0.999); a feature that does is left out of its family's model.
 SIGNS = {"clean": 1, "exact": 1, "agree": 1, "reread_agrees": 1, "witness_agrees": 1,
-         "debris": -1, "disagree": -1, "reread_differs": -1, "witness_differs": -1}
+         "tiebreak_agrees": 1,
+         "debris": -1, "disagree": -1, "reread_differs": -1, "witness_differs": -1,
+         "tiebreak_differs": -1}
 
 
 def fit_signed(X: np.ndarray, y: np.ndarray, names: list[str], l2: float = L2) -> np.ndarray:

@@ -48,6 +48,10 @@ REREAD_DIFFERS = "reread_differs"  # ... gave another value, not taken
 WITNESS_AGREES = "witness_agrees"  # ... the same value
 WITNESS_USED = "witness_used"  # ... a better-founded value, taken
 WITNESS_DIFFERS = "witness_differs"  # ... another value, not taken
+# Where the two models differ, the witness's model reading the figure alone, as one line
+# (pipeline.reread.tiebreak_figure):
+TIEBREAK_AGREES = "tiebreak_agrees"  # ... gave this value (two readings of three)
+TIEBREAK_DIFFERS = "tiebreak_differs"  # ... gave neither model's value
 
 
 def family(normaliser: str) -> str:

@@ -9,6 +9,7 @@ from extractors.alternatives import (
     alternative_pages,
     choose_drafts,
     reread_boxes,
+    weigh_tiebreak,
     weigh_witness,
     witness_boxes,
     witness_pages,
@@ -121,8 +122,13 @@ def read_page_drafts(pages: list[PageText], spec: FormSpec) -> Drafts:
                                reread_boxes(pages))
     witnessed = witness_pages(pages)
     if witnessed is not None:
-        drafts = weigh_witness(drafts, read_drafts(document_lines(witnessed), spec, widths),
-                               witness_boxes(pages))
+        seen = read_drafts(document_lines(witnessed), spec, widths)
+        drafts = weigh_witness(drafts, seen, witness_boxes(pages))
+        third = witness_pages(pages, tiebreak=True)
+        if third is not None:
+            drafts = weigh_tiebreak(drafts, seen,
+                                    read_drafts(document_lines(third), spec, widths),
+                                    witness_boxes(pages, tiebreak=True))
     return drafts
 
 

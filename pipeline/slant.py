@@ -183,6 +183,7 @@ class FigureStrip:
     crop: BBox
     slant: float
     pixels: np.ndarray
+    words: tuple[Word, ...] = ()  # the first reading's words of the run
 
     def upright(self, words: list[Word]) -> list[Word]:
         """Words read on `pixels` (boxes already moved to the page by the crop's offset)
@@ -211,13 +212,15 @@ def figure_strips(image: np.ndarray, page: PageText, skip: Sequence[BBox] = (), 
         box, slant = run.box, float(np.median(run.slants))
         crop = run_crop(box, size)
         out.append(FigureStrip(box=box, crop=crop, slant=slant,
-                               pixels=shear(_padded(image, crop, box), slant)))
+                               pixels=shear(_padded(image, crop, box), slant),
+                               words=tuple(run.words)))
     for run in straight if upright else []:
         if sure is not None and min(x.confidence for x in run.words) >= sure:
             continue
         box = run.box
         crop = run_crop(box, size)
-        out.append(FigureStrip(box=box, crop=crop, slant=0.0, pixels=_padded(image, crop, box)))
+        out.append(FigureStrip(box=box, crop=crop, slant=0.0, pixels=_padded(image, crop, box),
+                               words=tuple(run.words)))
     return out
 
 

@@ -14,6 +14,7 @@ from extractors import extract_document
 from extractors.alternatives import (
     alternative_pages,
     choose_drafts,
+    weigh_tiebreak,
     weigh_witness,
     witness_boxes,
     witness_pages,
@@ -23,6 +24,8 @@ from extractors.evidence import (
     REREAD_AGREES,
     REREAD_DIFFERS,
     REREAD_USED,
+    TIEBREAK_AGREES,
+    TIEBREAK_DIFFERS,
     WITNESS_AGREES,
     WITNESS_DIFFERS,
     WITNESS_USED,
@@ -32,8 +35,11 @@ from pipeline.config import Settings
 from pipeline.models import LineReread, PageText, Word
 from pipeline.reread import (
     SIDE,
+    TIEBREAK_PSM,
+    WITNESS_PSM,
     Strip,
     crop_box,
+    figure_text,
     map_words,
     read_strips,
     reread_lines,
@@ -363,3 +369,83 @@ def test_extraction_takes_the_witness_reading_of_a_book_number_it_reads_better()
     assert taken.fields["book_number"].value == "03/2018"
     same = extract_document([birth("01", "01")], settings, today=date(2024, 1, 1))
     assert same.fields["book_number"].value == "01"
+
+
+def test_figures_the_two_models_read_differently_are_read_once_more_alone() -> None:
+    """The first reading had '05484' where 'CS 05494' is printed: the witness reads the run
+    otherwise, so it is read again alone, as one line (TIEBREAK_PSM), by the same model;
+    the book number both read alike is not."""
+    image, boxes = lines_image(WITNESSED)
+    page = printed_page(WITNESSED, boxes, {}).model_copy(
+        update={"width": image.shape[1], "height": image.shape[0]})
+    misread = page.model_copy(update={"words": [
+        w.model_copy(update={"text": "05484"}) if w.text == "05494" else w
+        for w in page.words]})
+    found = witness_figures(image, misread, Settings())
+    assert [(r.reader, r.psm) for r in found] == [("eng", WITNESS_PSM), ("eng", TIEBREAK_PSM),
+                                                  ("eng", WITNESS_PSM)]
+    assert found[1].box == found[0].box
+    assert figure_text(found[1].words) == "CS05494"
+    for w in found[1].words:  # in page pixels, where the run is
+        assert found[1].box[0] - 20 <= w.bbox[0] < w.bbox[2] <= found[1].box[2] + 20
+        assert found[1].box[1] - 20 <= w.bbox[1] < w.bbox[3] <= found[1].box[3] + 20
+    assert all(r.psm == WITNESS_PSM for r in witness_figures(image, page, Settings()))
+
+
+def test_figure_text_keeps_what_both_models_can_read() -> None:
+    words = [Word(text=t, bbox=(0, 0, 1, 1), confidence=0.9, line_id=0)
+             for t in ("cs", "05494.")]
+    assert figure_text(words) == "CS05494"
+    assert figure_text([]) == ""
+
+
+def test_the_tiebreak_keeps_the_value_it_reads_and_says_so() -> None:
+    def first(value: str, **features: float) -> dict:
+        return {"a": draft("a", value, **{WITNESS_DIFFERS: 1.0, **features})}
+
+    witness = {"a": draft("a", "CS 07554", shape=1.0)}
+    kept = weigh_tiebreak(first("CS 97554"), witness, {"a": draft("a", "CS 97554")}, BOX)
+    assert kept["a"].value == "CS 97554"
+    assert kept["a"].evidence.features == {WITNESS_DIFFERS: 1.0, TIEBREAK_AGREES: 1.0}
+    taken = weigh_tiebreak(first("CS 97554", reread_agrees=1.0), witness,
+                           {"a": draft("a", "CS 07554")}, BOX)
+    assert taken["a"].value == "CS 07554"  # the page's evidence, the witness's own features
+    assert taken["a"].evidence.features == {REREAD_AGREES: 1.0, "shape": 1.0,
+                                            WITNESS_USED: 1.0, TIEBREAK_AGREES: 1.0}
+    neither = weigh_tiebreak(first("CS 97554"), witness, {"a": draft("a", "CS 77554")}, BOX)
+    assert neither["a"].value == "CS 97554"
+    assert neither["a"].evidence.features == {WITNESS_DIFFERS: 1.0, TIEBREAK_DIFFERS: 1.0}
+    area = draft("a", 139.9, **{WITNESS_DIFFERS: 1.0})  # an area keeps its first reading
+    area.evidence.family = "area"
+    assert weigh_tiebreak({"a": area}, {"a": draft("a", 139.92)},
+                          {"a": draft("a", 139.92)}, BOX)["a"] is area
+    assert area.evidence.features == {WITNESS_DIFFERS: 1.0, TIEBREAK_DIFFERS: 1.0}
+    agreed = {"a": draft("a", "CS 97554", **{WITNESS_AGREES: 1.0})}  # nothing to settle
+    assert weigh_tiebreak(agreed, witness, {"a": draft("a", "CS 07554")}, BOX) == agreed
+    assert agreed["a"].evidence.features == {WITNESS_AGREES: 1.0}
+    away = first("CS 97554")
+    away["a"].bbox = (100, 600, 400, 640)
+    assert weigh_tiebreak(away, witness, {"a": draft("a", "CS 07554")}, BOX) == away
+
+
+def test_extraction_takes_the_value_two_readings_of_three_give() -> None:
+    """The book number read '08/2018' first, '03/2018' by the witness: the value is the one
+    the witness's model reads again alone, and says so."""
+    def birth(third: str) -> PageText:
+        lines = ["Số: 125/2023", "Quyển số: 08/2018", "GIẤY KHAI SINH",
+                 "Họ, chữ đệm, tên: NGUYỄN THỊ HƯƠNG", "Ngày, tháng, năm sinh: 02/07/1990"]
+        page = make_page(lines)
+        word = next(w for w in page.words if w.text == "08/2018")
+        box = (word.bbox[0] - 2, word.bbox[1] - 2, word.bbox[2] + 2, word.bbox[3] + 2)
+        reads = [LineReread(box=box, words=[word.model_copy(update={"text": text})], psm=psm,
+                            reader="eng")
+                 for text, psm in (("03/2018", WITNESS_PSM), (third, TIEBREAK_PSM))]
+        return page.model_copy(update={"rereads": reads})
+
+    assert witness_pages([birth("x")])[0].text.split()[-1] == "03/2018"
+    assert witness_pages([birth("x")], tiebreak=True)[0].text.split()[-1] == "x"
+    assert witness_boxes([birth("x")], tiebreak=True) == witness_boxes([birth("x")])
+    settings = Settings()
+    for third, value in (("03/2018", "03/2018"), ("08/2018", "08/2018")):
+        record = extract_document([birth(third)], settings, today=date(2024, 1, 1))
+        assert record.fields["book_number"].value == value

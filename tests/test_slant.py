@@ -12,7 +12,7 @@ from extractors.alternatives import alternative_pages
 from pipeline.config import Settings
 from pipeline.models import LineReread, PageText, Word
 from pipeline.ocr import ocr_page, read_images
-from pipeline.reread import reread_lines
+from pipeline.reread import TIEBREAK_PSM, WITNESS_PSM, reread_lines
 from pipeline.slant import ITALIC_SLANT, italic_runs, shear, slant_of, word_slant
 from samples.render.fonts import usable
 
@@ -93,8 +93,10 @@ def test_italic_figures_are_read_again_upright_in_the_weak_lines_call(
     readings = reread_lines(image, text, Settings())
     italic = [r for r in readings if r.slant > 0 and r.reader is None]
     assert len(italic) == 3 and all(r.psm == 4 for r in italic)
-    witnessed = [r for r in readings if r.reader == "eng"]  # the witness reads them upright too
+    # the witness reads them upright too (and reads again alone those it read otherwise)
+    witnessed = [r for r in readings if r.reader == "eng" and r.psm == WITNESS_PSM]
     assert [r.box for r in witnessed] == [r.box for r in italic]
+    assert {r.box for r in readings if r.psm == TIEBREAK_PSM} <= {r.box for r in italic}
     assert "".join(w.text for w in witnessed[1].words) == "401,0"  # no '2' from the unit
     read = [" ".join(w.text for w in r.words) for r in italic]
     assert read[0] == "1151" and read[2] == "1981"
