@@ -321,10 +321,12 @@ def _value_tokens(tokens: Sequence[Token], height: int,
     if through_leaders:
         return _sentence_tokens(tokens, band)
     out: list[Token] = []
-    for tok in tokens:
-        if not _in_band(tok, band):
-            continue
+    tokens = [t for t in tokens if _in_band(t, band)]
+    for i, tok in enumerate(tokens):
         if tok.is_leader:
+            if out and _is_hyphen(tok, out[-1], tokens[i + 1:], height):
+                out.append(tok)
+                continue
             if out:
                 break
             continue
@@ -338,6 +340,23 @@ def _value_tokens(tokens: Sequence[Token], height: int,
         if leader_follows and (out or head is not None):
             break
     return trim_garbage(out)
+
+
+HYPHENS = ("-", "–", "—")
+HYPHEN_GAP = 1.0  # in line heights, on each side of a hyphen inside a value
+
+
+def _is_hyphen(tok: Token, before: Token, after: Sequence[Token], height: int) -> bool:
+    """A dash standing alone between two words of a value, a word's gap from each, the next
+    a capitalised word ('Tỉnh Bà Rịa - Vũng Tàu'): part of the name, not a dotted writing
+    line, which goes on in dots or ends the line."""
+    if tok.text not in HYPHENS or not after:
+        return False
+    nxt = after[0]
+    word = nxt.text.rstrip(".,;")
+    return (word[:1].isupper() and word.isalpha() and not nxt.is_leader
+            and tok.bbox[0] - before.bbox[2] <= HYPHEN_GAP * height
+            and nxt.bbox[0] - tok.bbox[2] <= HYPHEN_GAP * height)
 
 
 def _sentence_tokens(tokens: Sequence[Token],
@@ -375,11 +394,29 @@ def _is_scrap(tok: Token) -> bool:
 def trim_garbage(tokens: list[Token]) -> list[Token]:
     """Drop scraps at the end of a value (low OCR confidence alone is no reason: Tesseract
     scores the last real word before a dotted line very low), but not a misread word of a
-    value printed in capitals (`_misread_capital_word`)."""
+    value printed in capitals (`_misread_capital_word`) nor the letter that ends a unit's
+    name (`_name_letter`)."""
     out = list(tokens)
-    while out and _is_scrap(out[-1]) and not _misread_capital_word(out[-1], out[:-1]):
+    while out and _is_scrap(out[-1]) and not _misread_capital_word(out[-1], out[:-1]) \
+            and not _name_letter(out[-1], out[:-1]):
         out.pop()
     return out
+
+
+def _name_letter(tok: Token, before: list[Token]) -> bool:
+    """One capital letter closing a name after a capitalised word, as tall as the capitals
+    before it and a word's gap away: communes and wards told apart by a letter ('xã Trường
+    Xuân B', 'Thạnh Lợi A'). A dotted writing line leaves dots and low marks, not a letter
+    the height of the name's capitals."""
+    if not before or len(tok.text) != 1 or not tok.text.isupper():
+        return False
+    prev = before[-1]
+    if not prev.text[:1].isupper() or not prev.text.isalpha():
+        return False
+    capitals = sorted(t.bbox[3] - t.bbox[1] for t in before if t.text[:1].isupper())
+    height = capitals[len(capitals) // 2]
+    return (tok.bbox[3] - tok.bbox[1] >= CAPITAL_WORD_HEIGHT * height
+            and tok.bbox[0] - prev.bbox[2] <= CAPITAL_WORD_GAP * height)
 
 
 CAPITAL_WORD_HEIGHT = 0.65  # of the value's capitals (marks make them taller): a letter, not a dot

@@ -105,3 +105,31 @@ def test_a_misread_capital_word_ends_a_name_and_dotted_scraps_do_not() -> None:
     assert len(trim_garbage([*name, Token("nnh", "nnh", (240, 110, 300, 140), 0.3, 1)])) == 2
     assert len(trim_garbage([*name, _cap("HHH", 600)])) == 2  # not the next word
     assert len(trim_garbage([_cap("Phan", 0), _cap("THỊ", 130), _cap("NNH", 240)])) == 2
+
+
+def test_a_unit_letter_ends_a_place_and_a_dot_read_as_a_letter_does_not() -> None:
+    """'xã Trường Xuân B': the commune's letter has no vowel, like a scrap, but it is a
+    capital as tall as the name's, a space after a capitalised word."""
+    from extractors.engine import trim_garbage
+
+    place = [_cap("xã", 0), _cap("Trường", 70), _cap("Xuân", 240)]
+    assert [t.text for t in trim_garbage([*place, _cap("B", 360)])][-1] == "B"
+    assert len(trim_garbage([*place, _cap("B", 360, height=10)])) == 3  # a low mark
+    assert len(trim_garbage([*place, _cap("B", 700)])) == 3  # far off: not the name's
+    assert len(trim_garbage([_cap("xã", 0), _cap("B", 70)])) == 1  # after a lower-case word
+    assert len(trim_garbage([*place, _cap("n", 360)])) == 3
+
+
+def test_a_dash_between_the_words_of_a_name_is_part_of_it() -> None:
+    """'Tỉnh Bà Rịa - Vũng Tàu' (pre-2025 province): the lone dash is a hyphen, not the
+    dotted line a value ends at; a dash followed by dots or by nothing still ends it."""
+    spec = FormSpec(doc_type=DocType.birth_certificate, titles=("GIẤY KHAI SINH",),
+                    fields=(FieldSpec("place_of_birth", ("Nơi sinh:",), "place"),))
+    for row, value in (
+            ("Nơi sinh: Bệnh viện Đa khoa tỉnh Bà Rịa - Vũng Tàu",
+             "Bệnh viện Đa khoa tỉnh Bà Rịa - Vũng Tàu"),
+            ("Nơi sinh: Bệnh viện Đa khoa tỉnh Bà Rịa - ........", "Bệnh viện Đa khoa tỉnh Bà Rịa"),
+            ("Nơi sinh: Bệnh viện Đa khoa tỉnh Bà Rịa -", "Bệnh viện Đa khoa tỉnh Bà Rịa"),
+            ("Nơi sinh: Trạm Y tế xã An Phú - nnh", "Trạm Y tế xã An Phú")):
+        raw = read_form(build_lines(words_at([[(100, row)]], source="ocr")), spec, {1: 2000})
+        assert raw["place_of_birth"].raw == value, row
