@@ -189,8 +189,8 @@ def weigh_tiebreak(drafts: Drafts, witnessed: Drafts, third: Drafts,
     """Each field the two models read differently (`weigh_witness` marked it) whose figures
     were read a third time (`third`, boxes `boxes`): the value the third reading gives is
     kept and marked `tiebreak_agrees` - the first reading's, or the witness's
-    (`witness_used`; never in a WITNESS_KEEPS family); giving neither marks
-    `tiebreak_differs`."""
+    (`witness_used`; in a WITNESS_KEEPS family the first stays, marked as before); giving
+    neither marks `tiebreak_differs`."""
     out: Drafts = dict(drafts)
     for key, a in drafts.items():
         features = a.evidence.features
@@ -201,8 +201,9 @@ def weigh_tiebreak(drafts: Drafts, witnessed: Drafts, third: Drafts,
         b = witnessed.get(key)
         if c.value == a.value:
             features[TIEBREAK_AGREES] = 1.0
-        elif (features.get(WITNESS_DIFFERS) and b is not None and c.value == b.value
-              and a.evidence.family not in WITNESS_KEEPS):
+        elif features.get(WITNESS_DIFFERS) and b is not None and c.value == b.value:
+            if a.evidence.family in WITNESS_KEEPS:
+                continue  # the witness's side, not taken: no more said than it differs
             merged = {**features, **b.evidence.features, WITNESS_USED: 1.0, TIEBREAK_AGREES: 1.0}
             merged.pop(WITNESS_DIFFERS, None)
             b.evidence.features = merged

@@ -419,7 +419,7 @@ def test_the_tiebreak_keeps_the_value_it_reads_and_says_so() -> None:
     area.evidence.family = "area"
     assert weigh_tiebreak({"a": area}, {"a": draft("a", 139.92)},
                           {"a": draft("a", 139.92)}, BOX)["a"] is area
-    assert area.evidence.features == {WITNESS_DIFFERS: 1.0, TIEBREAK_DIFFERS: 1.0}
+    assert area.evidence.features == {WITNESS_DIFFERS: 1.0}
     agreed = {"a": draft("a", "CS 97554", **{WITNESS_AGREES: 1.0})}  # nothing to settle
     assert weigh_tiebreak(agreed, witness, {"a": draft("a", "CS 07554")}, BOX) == agreed
     assert agreed["a"].evidence.features == {WITNESS_AGREES: 1.0}
