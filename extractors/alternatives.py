@@ -189,7 +189,9 @@ def weigh_tiebreak(drafts: Drafts, witnessed: Drafts, third: Drafts,
     """Each field the two models read differently (`weigh_witness` marked it) whose figures
     were read a third time (`third`, boxes `boxes`): the value the third reading gives is
     kept and marked `tiebreak_agrees` - the first reading's, or the witness's
-    (`witness_used`; in a WITNESS_KEEPS family the first stays, marked as before); giving
+    (`witness_used`; the first stays, marked as before, in a WITNESS_KEEPS family and when
+    the witness's value has fewer letters and figures: its strip, cut from the first
+    reading's boxes, may have lost a digit at its edge, 'Số 190' read 'Số 90' by both); giving
     neither marks `tiebreak_differs`."""
     out: Drafts = dict(drafts)
     for key, a in drafts.items():
@@ -202,7 +204,7 @@ def weigh_tiebreak(drafts: Drafts, witnessed: Drafts, third: Drafts,
         if c.value == a.value:
             features[TIEBREAK_AGREES] = 1.0
         elif features.get(WITNESS_DIFFERS) and b is not None and c.value == b.value:
-            if a.evidence.family in WITNESS_KEEPS:
+            if a.evidence.family in WITNESS_KEEPS or _shorter(b, a):
                 continue  # the witness's side, not taken: no more said than it differs
             merged = {**features, **b.evidence.features, WITNESS_USED: 1.0, TIEBREAK_AGREES: 1.0}
             merged.pop(WITNESS_DIFFERS, None)
@@ -211,3 +213,10 @@ def weigh_tiebreak(drafts: Drafts, witnessed: Drafts, third: Drafts,
         else:
             features[TIEBREAK_DIFFERS] = 1.0
     return out
+
+
+def _shorter(b: FieldDraft, a: FieldDraft) -> bool:
+    """b's value holds fewer letters and figures than a's."""
+    def size(d: FieldDraft) -> int:
+        return sum(ch.isalnum() for ch in str(d.value))
+    return size(b) < size(a)

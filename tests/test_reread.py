@@ -412,6 +412,9 @@ def test_the_tiebreak_keeps_the_value_it_reads_and_says_so() -> None:
     assert taken["a"].value == "CS 07554"  # the page's evidence, the witness's own features
     assert taken["a"].evidence.features == {REREAD_AGREES: 1.0, "shape": 1.0,
                                             WITNESS_USED: 1.0, TIEBREAK_AGREES: 1.0}
+    lost = weigh_tiebreak(first("CS 197554"), witness, {"a": draft("a", "CS 07554")}, BOX)
+    assert lost["a"].value == "CS 197554"  # a digit lost at the strip's edge, read twice
+    assert lost["a"].evidence.features == {WITNESS_DIFFERS: 1.0}
     neither = weigh_tiebreak(first("CS 97554"), witness, {"a": draft("a", "CS 77554")}, BOX)
     assert neither["a"].value == "CS 97554"
     assert neither["a"].evidence.features == {WITNESS_DIFFERS: 1.0, TIEBREAK_DIFFERS: 1.0}
