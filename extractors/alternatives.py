@@ -181,6 +181,7 @@ def weigh_witness(drafts: Drafts, witnessed: Drafts, boxes: dict[int, list[BBox]
             out[key] = b
         else:
             a.evidence.features[WITNESS_DIFFERS] = 1.0
+            a.witnessed = b.value
     return out
 
 
@@ -205,7 +206,8 @@ def weigh_tiebreak(drafts: Drafts, witnessed: Drafts, third: Drafts,
             features[TIEBREAK_AGREES] = 1.0
         elif features.get(WITNESS_DIFFERS) and b is not None and c.value == b.value:
             if a.evidence.family in WITNESS_KEEPS or _shorter(b, a):
-                continue  # the witness's side, not taken: no more said than it differs
+                a.witness_backed = True  # not taken: no more said than it differs
+                continue
             merged = {**features, **b.evidence.features, WITNESS_USED: 1.0, TIEBREAK_AGREES: 1.0}
             merged.pop(WITNESS_DIFFERS, None)
             b.evidence.features = merged

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from extractors.evidence import TIEBREAK_AGREES, WITNESS_AGREES, WITNESS_DIFFERS
 from extractors.form_spec import CrossCheck
 from extractors.normalise.dates import (
     CONFIRMED_SLIPS,
@@ -140,3 +141,9 @@ def check_settle_area(drafts: Drafts, check: CrossCheck, today: date) -> None:
     slips = [(r, m) for r, m in zip(read, meant, strict=True) if r != m]
     if len(slips) == 1 and slips[0][1] in CONFIRMED_SLIPS.get(slips[0][0], ""):
         _settle(figures, float(words.value), FROM_WORDS)
+        if figures.witnessed == figures.value:  # the figure witness read what the words say
+            features = figures.evidence.features
+            features.pop(WITNESS_DIFFERS, None)
+            features[WITNESS_AGREES] = 1.0
+            if figures.witness_backed:
+                features[TIEBREAK_AGREES] = 1.0

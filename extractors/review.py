@@ -45,6 +45,10 @@ class FieldDraft:
     issues: list[str] = field(default_factory=list)
     evidence: FieldEvidence = field(default_factory=FieldEvidence)
     found: bool = True  # its label was on the page
+    # the figure witness's value where it was not taken (extractors.alternatives), and
+    # whether its tie-break reading gave it too: a cross-check may settle on it later
+    witnessed: str | int | float | None = None
+    witness_backed: bool = False
 
 
 Drafts = dict[str, FieldDraft]

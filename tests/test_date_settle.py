@@ -313,3 +313,23 @@ def test_words_read_unclean_settle_no_area() -> None:
                                                             family="area_words", clean=False))}
     rule_for("settle_area")(d, CrossCheck("settle_area", tuple(d)), DAY)
     assert d["area_m2"].value == 407.0 and not d["area_m2"].issues
+
+
+@pytest.mark.parametrize(("witnessed", "backed", "features"), [
+    (401.0, True, {"witness_agrees": 1.0, "tiebreak_agrees": 1.0}),
+    (401.0, False, {"witness_agrees": 1.0}),
+    (408.0, True, {"witness_differs": 1.0}),  # the witness read yet another figure
+])
+def test_an_area_settled_on_the_value_the_witness_read_says_so(
+        witnessed: float, backed: bool, features: dict[str, float]) -> None:
+    """'407,0' read first, '401,0' by the figure witness (kept out: areas keep their first
+    reading), 'bốn trăm linh một' in words: settled on 401, the witness now agrees."""
+    area = FieldDraft("area_m2", 407.0, "407,0", witnessed=witnessed, witness_backed=backed,
+                      evidence=FieldEvidence(key="area_m2", family="area",
+                                             features={"witness_differs": 1.0}))
+    d = {"area_m2": area,
+         "area_m2_words": FieldDraft("area_m2_words", 401.0, "…",
+                                     evidence=FieldEvidence(key="area_m2_words",
+                                                            family="area_words", clean=True))}
+    rule_for("settle_area")(d, CrossCheck("settle_area", tuple(d)), DAY)
+    assert area.value == 401.0 and area.evidence.features == features

@@ -333,6 +333,7 @@ def test_the_witness_agrees_differs_or_replaces_a_worse_founded_value() -> None:
                           {"a": draft("a", "CS 07554")}, BOX)
     assert other["a"].value == "CS 97554"
     assert other["a"].evidence.features == {REREAD_AGREES: 1.0, WITNESS_DIFFERS: 1.0}
+    assert other["a"].witnessed == "CS 07554" and not other["a"].witness_backed
     better = weigh_witness({"a": draft("a", "C§ 30185", clean=False, reread_agrees=1.0,
                                        debris=1.0)},
                            {"a": draft("a", "CS 30185", debris=0.0, shape=1.0)}, BOX)
@@ -422,7 +423,7 @@ def test_the_tiebreak_keeps_the_value_it_reads_and_says_so() -> None:
     area.evidence.family = "area"
     assert weigh_tiebreak({"a": area}, {"a": draft("a", 139.92)},
                           {"a": draft("a", 139.92)}, BOX)["a"] is area
-    assert area.evidence.features == {WITNESS_DIFFERS: 1.0}
+    assert area.evidence.features == {WITNESS_DIFFERS: 1.0} and area.witness_backed
     agreed = {"a": draft("a", "CS 97554", **{WITNESS_AGREES: 1.0})}  # nothing to settle
     assert weigh_tiebreak(agreed, witness, {"a": draft("a", "CS 07554")}, BOX) == agreed
     assert agreed["a"].evidence.features == {WITNESS_AGREES: 1.0}
