@@ -64,7 +64,7 @@ def test_serial_repairs_confusions_only_in_the_digit_run(letters: str, n: int, d
 @pytest.mark.parametrize("raw, value", [
     ("CS 05494", "CS 05494"), ("CS-05494", "CS 05494"), ("cT 66684", "CT 66684"),
     ("CT' 77082", "CT 77082"), ("c5. 38027", "CS 38027"), ("CH_ 87285", "CH 87285"),
-    ("CS 05494........", "CS 05494"),
+    ("CS 05494........", "CS 05494"), ("C§ 30185", "CS 30185"),  # a bold S read as §
 ])
 def test_registry_number(raw: str, value: str) -> None:
     assert normalise_registry_number(raw).value == value

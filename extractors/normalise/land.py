@@ -29,9 +29,9 @@ SERIAL_DIGITS = tuple(SERIAL_DIGITS_BY_FORM.values())
 _DIGITISH = "0-9OoDQIl|!SBZG§"
 _CODE = re.compile(rf"(?<![A-Za-zĐ])([A-ZĐ]{{2}})\s?[-.]?\s?([{_DIGITISH}][{_DIGITISH}\s]*)")
 # Looser: letters read in lower case, as '5'/'0', or with a stray mark before the digits.
-_CODE_LOOSE = re.compile(rf"(?<![A-Za-zĐ])([A-Za-zĐ5$0][A-Za-zĐ5$0])[\s'`’_.,:-]*([{_DIGITISH}]"
-                         rf"[{_DIGITISH}\s]*)")
-_LETTERS = str.maketrans({"5": "S", "$": "S", "0": "O"})
+_CODE_LOOSE = re.compile(rf"(?<![A-Za-zĐ])([A-Za-zĐ5$§0][A-Za-zĐ5$§0])[\s'`’_.,:-]*"
+                         rf"([{_DIGITISH}][{_DIGITISH}\s]*)")
+_LETTERS = str.maketrans({"5": "S", "$": "S", "§": "S", "0": "O"})  # 'C§ 30185': a bold S
 
 # Land categories (Luật Đất đai 2013 / 2024 and the certificates issued under them).
 LAND_CATEGORIES = (
