@@ -34,7 +34,7 @@ from extractors.form_spec import CrossCheck
 from extractors.normalise.admin_units import resolve_place
 from extractors.normalise.identity import decode_century_sex, province_codes
 from extractors.normalise.land import SERIAL_DIGITS_BY_FORM
-from extractors.review import Drafts, _date, _mark, _settled, _year
+from extractors.review import DECLARANT_DIFFERS, Drafts, _date, _mark, _settled, _year
 from pipeline.textnorm import fold
 
 
@@ -114,7 +114,7 @@ def check_declarant_is_parent(drafts: Drafts, check: CrossCheck, today: date) ->
     near = [k for k in parents
             if fuzz.ratio(fold(drafts[k].value), fold(declarant.value)) >= NAME_NEAR]
     if len(near) == 1:
-        _mark(drafts, (near[0],), False, check.issue or "declarant_name_differs")
+        _mark(drafts, (near[0],), False, check.issue or DECLARANT_DIFFERS)
 
 
 def check_surname_from_parent(drafts: Drafts, check: CrossCheck, today: date) -> None:

@@ -73,12 +73,15 @@ NEVER_AUTO = frozenset({ID_DIGITS_REPAIRED}) | PARTIAL | INVALID
 # What an independent reading of the same value settles: its own low confidence, and a
 # repair of misread figures (the other reading shows which figures are printed).
 CONFIRMABLE = frozenset({"low_confidence"}) | GUESSED
+DECLARANT_DIFFERS = "declarant_name_differs"  # extractors.cross_checks.check_declarant_is_parent
 # ... and what the linked citizen's registry value, equal to the reading, settles besides
 # (`pipeline.document.confirm_from_registry`): an ID whose province prefix is not the
 # registration place's (born in one province, registered in another) is the citizen's own
 # ID; a name read as ending in a middle name ('PHẠM HOÀNG THỊ') is whole when the
-# registry's name has as many words ('Phạm Hoàng Thi': a dot below made up in capitals).
-REGISTRY_SETTLES = frozenset({"id_province_mismatch", GIVEN_NAME_LOST})
+# registry's name has as many words ('Phạm Hoàng Thi': a dot below made up in capitals); a
+# parent's name the declarant's near-miss reading put in doubt ('TÂN VĂN NGỌC' declaring for
+# 'Trần Văn Ngọc': one of the two readings is wrong) is the one the registry spells.
+REGISTRY_SETTLES = frozenset({"id_province_mismatch", GIVEN_NAME_LOST, DECLARANT_DIFFERS})
 
 
 def never_auto(issues: list[str]) -> bool:

@@ -208,7 +208,8 @@ def test_the_registry_settles_doubts_about_a_reading_it_equals(linker: Linker) -
     """An ID equal to the linked citizen's, flagged because its province is not the
     registration place's, is accepted; so is a name flagged as ending in a middle name
     ('THỊ' may be 'THI' with a dot made up) when the registry's name has as many words and
-    the reading differs from it only in capitals' marks. A name short of its given name
+    the reading differs from it only in capitals' marks; so is a parent's name the
+    declarant's near-miss reading put in doubt. A name short of its given name
     stays with a person."""
     record, _ = _record(CORPUS / "land_0002.truth.json")  # holder 1's ID in the registry
     _flag_all(record)
@@ -224,6 +225,13 @@ def test_the_registry_settles_doubts_about_a_reading_it_equals(linker: Linker) -
     name.issues = ["name_given_lost", "low_confidence"]
     link_persons(record, linker)
     assert name.value == "Nguyễn Tâm Nhi" and name.state == "auto"
+
+    record, _ = _record(CORPUS / "birth_0001.truth.json")
+    _flag_all(record)  # the declarant's name read a near miss of the mother's: this one is hers
+    mother = record.fields["mother_name"]
+    mother.issues = ["declarant_name_differs", "low_confidence"]
+    link_persons(record, linker)
+    assert mother.state == "auto" and mother.registry_confirmed
 
     record, _ = _record(CORPUS / "birth_0001.truth.json")
     _flag_all(record)
