@@ -288,7 +288,8 @@ def _read_value(lines: Sequence[Line], hit: Hit, by_line: dict[int, list[Hit]],
             break
         in_band = [nxt] if band is None else [
             Line(nxt.page, [t for t in nxt.tokens if _in_band(t, band)])]
-        near = find_phrases(in_band, phrases, tolerance=WEAK_TOLERANCE)
+        near = [h for h in find_phrases(in_band, phrases, tolerance=WEAK_TOLERANCE)
+                if not _one_word_for_many(h, in_band[0])]
         if fspec.prose:  # running text echoes label words ('… tiền sử dụng đất')
             near = [h for h in near if in_band[0].tokens[h.end - 1].text.endswith((":", ";"))]
         if near:
@@ -307,6 +308,14 @@ def _read_value(lines: Sequence[Line], hit: Hit, by_line: dict[int, list[Hit]],
             break
         prev, k = nxt, k + 1
     return result
+
+
+def _one_word_for_many(hit: Hit, line: Line) -> bool:
+    """A label of several words nearly matched by fewer words with no colon: a word of the
+    value, not a label ('Hóa' of 'Tỉnh Thanh Hóa' scores 83 against 'Hộ bà:' at the
+    tolerance a continuation is checked with)."""
+    return (hit.end - hit.start < len(hit.phrase.split())
+            and not line.tokens[hit.end - 1].text.endswith((":", ";")))
 
 
 def _value_tokens(tokens: Sequence[Token], height: int,

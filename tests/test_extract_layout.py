@@ -133,3 +133,21 @@ def test_a_dash_between_the_words_of_a_name_is_part_of_it() -> None:
             ("Nơi sinh: Trạm Y tế xã An Phú - nnh", "Trạm Y tế xã An Phú")):
         raw = read_form(build_lines(words_at([[(100, row)]], source="ocr")), spec, {1: 2000})
         assert raw["place_of_birth"].raw == value, row
+
+
+def test_a_wrapped_value_is_not_cut_at_a_word_that_nearly_reads_as_a_short_label() -> None:
+    """'Hóa' (of 'Tỉnh Thanh Hóa') scores 83 against the label 'Hộ bà:' at the tolerance
+    a continuation line is checked with: one word for a two-word label, no colon, it is the
+    address going on. A line that does start with that label still ends the address."""
+    spec = FormSpec(doc_type=DocType.land_certificate, titles=("GIẤY CHỨNG NHẬN",), fields=(
+        FieldSpec("holder_1_address", ("Địa chỉ thường trú:",), "place", multiline=True),
+        FieldSpec("holder_2_name", ("Hộ bà:",), "name", required=False)))
+    wrapped = words_at([[(100, "Địa chỉ thường trú: Số 185, tổ 3, Thị xã Nghi")],
+                        [(100, "Sơn, Tỉnh Thanh Hóa")]], source="ocr")
+    raw = read_form(build_lines(wrapped), spec, {1: 2000})
+    assert raw["holder_1_address"].raw.endswith("Nghi Sơn, Tỉnh Thanh Hóa")
+    labelled = words_at([[(100, "Địa chỉ thường trú: Số 185, tổ 3, Thị xã Nghi Sơn")],
+                         [(100, "Hộ bà: LÊ THỊ AN")]], source="ocr")
+    raw = read_form(build_lines(labelled), spec, {1: 2000})
+    assert raw["holder_1_address"].raw.endswith("Nghi Sơn")
+    assert raw["holder_2_name"].raw == "LÊ THỊ AN"
