@@ -453,3 +453,26 @@ def test_extraction_takes_the_value_two_readings_of_three_give() -> None:
     for third, value in (("03/2018", "03/2018"), ("08/2018", "08/2018")):
         record = extract_document([birth(third)], settings, today=date(2024, 1, 1))
         assert record.fields["book_number"].value == value
+
+
+def test_the_witness_agrees_with_a_code_only_where_it_read_the_whole_of_it() -> None:
+    """'Œ§ 13726': the witness's strip held the figures only (its letters were no capitals),
+    so the same value read back says nothing of the letters; a strip over the whole code
+    does. Other families' values (an address and its house number) agree as before."""
+    def code(family: str = "land_registry_number") -> FieldDraft:
+        d = draft("a", "Œ§ 13726", clean=False)
+        d.evidence.family = family
+        return d
+
+    figures_only = {1: [(250, 95, 400, 145)]}
+    partial = weigh_witness({"a": code()}, {"a": draft("a", "Œ§ 13726")}, figures_only)
+    assert WITNESS_AGREES not in partial["a"].evidence.features
+    whole = weigh_witness({"a": code()}, {"a": draft("a", "Œ§ 13726")}, BOX)
+    assert whole["a"].evidence.features == {WITNESS_AGREES: 1.0}
+    place = weigh_witness({"a": code("place")}, {"a": draft("a", "Œ§ 13726")}, figures_only)
+    assert place["a"].evidence.features == {WITNESS_AGREES: 1.0}
+    tied = code()
+    tied.evidence.features[WITNESS_DIFFERS] = 1.0
+    weigh_tiebreak({"a": tied}, {"a": draft("a", "x")}, {"a": draft("a", "Œ§ 13726")},
+                   figures_only)
+    assert TIEBREAK_AGREES not in tied.evidence.features
