@@ -129,20 +129,29 @@ def check_settle_area(drafts: Drafts, check: CrossCheck, today: date) -> None:
     """An area whose figures differ from its words by one digit, a slip OCR makes ('401,0'
     read '407,0', '305,0' read '305,9'), takes the words' value: the words are why the
     certificate prints the area twice, and they read cleanly. Marked `read_from_words`, so
-    a person confirms it like a date settled from its words. keys: (area, area in words)."""
+    a person confirms it like a date settled from its words - unless the figure witness read
+    the words' value too (then only the first reading slipped, and the confidence model
+    weighs it). Figures the witness read as they were first read stay as read: two models
+    agree on them, and the figures-words check flags the difference. keys: (area, area in
+    words)."""
     figures, words = (drafts.get(k) for k in check.keys)
     if (figures is None or words is None or not _number(figures.value)
             or not _number(words.value) or figures.value == words.value
             or not words.evidence.clean or words.issues):
         return
+    features = figures.evidence.features
+    if features.get(WITNESS_AGREES):  # two models read these figures: the words may be the
+        return  # misread ones ('ba nghìn chín trăm tám mươi' for 3982); the check flags it
     read, meant = area_figures(float(figures.value)), area_figures(float(words.value))
     if len(read) != len(meant):
         return
     slips = [(r, m) for r, m in zip(read, meant, strict=True) if r != m]
     if len(slips) == 1 and slips[0][1] in CONFIRMED_SLIPS.get(slips[0][0], ""):
         _settle(figures, float(words.value), FROM_WORDS)
-        if figures.witnessed == figures.value:  # the figure witness read what the words say
-            features = figures.evidence.features
+        if figures.witnessed == figures.value:
+            # the figure witness read what the words say: the first reading alone slipped,
+            # no reading contradicts the value (the model weighs it, repaired)
+            figures.evidence.disagreements -= 1
             features.pop(WITNESS_DIFFERS, None)
             features[WITNESS_AGREES] = 1.0
             if figures.witness_backed:

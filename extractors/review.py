@@ -26,6 +26,7 @@ from extractors.form_spec import CrossCheck, FormSpec
 from extractors.normalise.admin_units import resolve_place
 from extractors.normalise.dates import DIGITS_REPAIRED
 from extractors.normalise.identity import ID_DIGITS_REPAIRED, id_consistency_issues
+from extractors.normalise.land import CODE_LETTERS_GUESSED
 from extractors.normalise.names import GIVEN_NAME_LOST, ONE_WORD_NAME, normalise_name
 from extractors.normalise.text import SHORT_VARIANT
 from extractors.normalise.vocab import vocab_key
@@ -69,7 +70,8 @@ UNKNOWN_PREFIX = "unknown_"
 # (2026-11-24) 39 of 40 repaired dates and 17 of 17 repaired book numbers that raised no
 # other issue were right. An identity number's repaired digits were right 4 times in 11:
 # a person confirms them.
-NEVER_AUTO = frozenset({ID_DIGITS_REPAIRED}) | PARTIAL | INVALID
+# A land code's letter read in lower case unlike its capital ('cr 62874' for CT 62874).
+NEVER_AUTO = frozenset({ID_DIGITS_REPAIRED, CODE_LETTERS_GUESSED}) | PARTIAL | INVALID
 # What an independent reading of the same value settles: its own low confidence, and a
 # repair of misread figures (the other reading shows which figures are printed).
 CONFIRMABLE = frozenset({"low_confidence"}) | GUESSED

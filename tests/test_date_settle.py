@@ -333,3 +333,18 @@ def test_an_area_settled_on_the_value_the_witness_read_says_so(
                                                             family="area_words", clean=True))}
     rule_for("settle_area")(d, CrossCheck("settle_area", tuple(d)), DAY)
     assert area.value == 401.0 and area.evidence.features == features
+    assert area.evidence.disagreements == (0 if witnessed == 401.0 else 1)
+
+
+def test_figures_two_models_read_alike_are_not_settled_on_the_words() -> None:
+    """3982 read by both models, 'ba nghìn chín trăm tám mươi' (3980) in words: the words
+    are as likely misread; the figures stay, for the figures-words check to flag."""
+    area = FieldDraft("area_m2", 3982.0, "3.982,0",
+                      evidence=FieldEvidence(key="area_m2", family="area",
+                                             features={"witness_agrees": 1.0}))
+    d = {"area_m2": area,
+         "area_m2_words": FieldDraft("area_m2_words", 3980.0, "…",
+                                     evidence=FieldEvidence(key="area_m2_words",
+                                                            family="area_words", clean=True))}
+    rule_for("settle_area")(d, CrossCheck("settle_area", tuple(d)), DAY)
+    assert area.value == 3982.0 and not area.issues

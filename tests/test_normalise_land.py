@@ -70,6 +70,14 @@ def test_registry_number(raw: str, value: str) -> None:
     assert normalise_registry_number(raw).value == value
 
 
+def test_a_code_letter_read_in_lower_case_unlike_its_capital_is_a_guess() -> None:
+    """'cr 62874' was CT 62874: an r is not a small R; 'cT', 'c5' are read back as printed."""
+    assert normalise_registry_number("cr 62874").issues == ["code_letters_guessed"]
+    assert not normalise_registry_number("cT 66684").issues
+    assert not normalise_registry_number("c5. 38027").issues
+    assert normalise_serial("bn 531146").issues == ["code_letters_guessed"]
+
+
 @pytest.mark.parametrize("raw, value", [
     ("108,0 m²", 108.0), ("108,0 m2", 108.0), ("95,5m²", 95.5), ("1.234,5 m²", 1234.5),
     ("5.308,0 m?.", 5308.0), ("2. 930,0", 2930.0), ("12.500 m²", 12500.0), ("108 m²", 108.0),

@@ -31,6 +31,10 @@ _CODE = re.compile(rf"(?<![A-Za-zĐ])([A-ZĐ]{{2}})\s?[-.]?\s?([{_DIGITISH}][{_D
 # Looser: letters read in lower case, as '5'/'0', or with a stray mark before the digits.
 _CODE_LOOSE = re.compile(rf"(?<![A-Za-zĐ])([A-Za-zĐ5$§0][A-Za-zĐ5$§0])[\s'`’_.,:-]*"
                          rf"([{_DIGITISH}][{_DIGITISH}\s]*)")
+# Lower-case letters shaped like their capitals ('cT' is CT as Tesseract reads it); any other
+# in a code printed in capitals is a letter misread ('cr' for CT), its capital a guess.
+_SHAPE_ALIKE = "cosuvwxz"
+CODE_LETTERS_GUESSED = "code_letters_guessed"
 _LETTERS = str.maketrans({"5": "S", "$": "S", "§": "S", "0": "O"})  # 'C§ 30185': a bold S
 
 # Land categories (Luật Đất đai 2013 / 2024 and the certificates issued under them).
@@ -92,6 +96,8 @@ def _letter_code(raw: str, lengths: tuple[int, ...]) -> Normalised:
     if not digits.isdigit():
         digits = re.match(r"\d*", digits).group(0)  # letters after the run: another word
     issues = [] if len(digits) in lengths else ["code_invalid_shape"]
+    if any(ch.islower() and ch not in _SHAPE_ALIKE for ch in m.group(1)):
+        issues.append(CODE_LETTERS_GUESSED)
     tail = text[m.end():].strip(" .,;:")
     repaired = repaired or loose
     return Normalised(f"{letters} {digits}", issues,
