@@ -63,7 +63,9 @@ GUESSED = frozenset({DIGITS_REPAIRED, BOOK_REPAIRED, ID_DIGITS_REPAIRED})
 PARTIAL = frozenset({ONE_WORD_NAME, GIVEN_NAME_LOST, SHORT_VARIANT})
 # Issues of a value that is not a valid one as read: a closed vocabulary's unknown entry
 # (`unknown_ethnicity`, 'pao' for Dao), an impossible date: a person reads the scan.
-INVALID = frozenset({"invalid_term_date", "invalid_date"})
+# A land code that is none as read ('Œ§ 13726': no two letters; 'AK 35453': a serial's
+# figures short) likewise.
+INVALID = frozenset({"invalid_term_date", "invalid_date", "unparsed_code", "code_invalid_shape"})
 UNKNOWN_PREFIX = "unknown_"
 # Figures read back by a known slip ('7990' as 1990, book '91' as 01) are weighed by the
 # confidence model (its `repaired` feature), not held by rule: on the four dev corpora

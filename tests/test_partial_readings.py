@@ -127,3 +127,12 @@ def test_an_unknown_or_invalid_value_is_never_accepted_unreviewed(settings: Sett
                                       evidence=FieldEvidence(family="vocab", key="ethnicity"))}
     fields = review(drafts, spec, settings, today=TODAY, confidence_fn=lambda e: 0.999)
     assert fields["ethnicity"].state is FieldState.flagged
+    # a land code that is none as read, or whose letter is a guess, likewise
+    land = form_specs()[DocType.land_certificate].variants[0]
+    for value, issue in (("Œ§ 13726", "unparsed_code"), ("AK 35453", "code_invalid_shape"),
+                         ("CR 62874", "code_letters_guessed")):
+        drafts = {"registry_number": FieldDraft("registry_number", value, value, page=1,
+                                                issues=[issue],
+                                                evidence=FieldEvidence(key="registry_number"))}
+        fields = review(drafts, land, settings, today=TODAY, confidence_fn=lambda e: 0.999)
+        assert fields["registry_number"].state is FieldState.flagged, issue
