@@ -31,7 +31,7 @@ from extractors.evidence import (
 from extractors.layout import centre_inside
 from extractors.review import Drafts, FieldDraft
 from pipeline.models import BBox, LineReread, PageText
-from pipeline.reread import TIEBREAK_PSM
+from pipeline.reread import TIEBREAK_PSM, needs_tiebreak
 
 
 def alternative_pages(pages: list[PageText]) -> list[list[PageText]]:
@@ -53,18 +53,30 @@ def _is_tiebreak(r: LineReread) -> bool:
     return r.reader is not None and r.psm == TIEBREAK_PSM and bool(r.words)
 
 
+def _tiebreaks(page: PageText) -> list[LineReread]:
+    """The page's tie-break readings of runs that needed one (`pipeline.reread.
+    needs_tiebreak`: readings stored before that rule read some runs that did not)."""
+    witness = {r.box: r.words for r in page.rereads or []
+               if r.reader is not None and r.psm != TIEBREAK_PSM}
+    return [r for r in page.rereads or [] if _is_tiebreak(r) and needs_tiebreak(
+        [w for w in page.words if centre_inside(w.bbox, r.box)], witness.get(r.box, []))]
+
+
+def _chosen(page: PageText, tiebreak: bool) -> list[LineReread]:
+    return _tiebreaks(page) if tiebreak else [r for r in page.rereads or [] if _is_witness(r)]
+
+
 def witness_pages(pages: list[PageText], *, tiebreak: bool = False) -> list[PageText] | None:
     """The pages with every figure the witness read replaced by its reading (`tiebreak`: by
     its tie-break reading, where there is one); None: it read nothing."""
-    chosen = _is_tiebreak if tiebreak else _is_witness
-    if not any(chosen(r) for p in pages for r in p.rereads or []):
+    chosen = [_chosen(page, tiebreak) for page in pages]
+    if not any(chosen):
         return None
-    return [_replaced(page, [r for r in page.rereads or [] if chosen(r)]) for page in pages]
+    return [_replaced(page, used) for page, used in zip(pages, chosen, strict=True)]
 
 
 def witness_boxes(pages: list[PageText], *, tiebreak: bool = False) -> dict[int, list[BBox]]:
-    chosen = _is_tiebreak if tiebreak else _is_witness
-    return {p.page: [r.box for r in p.rereads if chosen(r)] for p in pages if p.rereads}
+    return {p.page: [r.box for r in _chosen(p, tiebreak)] for p in pages if p.rereads}
 
 
 def _pass(r: LineReread) -> tuple[bool, int]:

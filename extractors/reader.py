@@ -20,7 +20,7 @@ from extractors.confidence import (
     calibrated_confidence,
 )
 from extractors.engine import RawField, choose_variant, read_form
-from extractors.evidence import family, value_features
+from extractors.evidence import WITNESS_DIFFERS, WITNESS_USED, family, value_features
 from extractors.form_spec import FormSpec
 from extractors.labels import find_phrases
 from extractors.layout import Line, centre_inside, document_lines, union_bbox
@@ -124,7 +124,9 @@ def read_page_drafts(pages: list[PageText], spec: FormSpec) -> Drafts:
     if witnessed is not None:
         seen = read_drafts(document_lines(witnessed), spec, widths)
         drafts = weigh_witness(drafts, seen, witness_boxes(pages))
-        third = witness_pages(pages, tiebreak=True)
+        third = witness_pages(pages, tiebreak=True) if any(
+            WITNESS_DIFFERS in d.evidence.features or WITNESS_USED in d.evidence.features
+            for d in drafts.values()) else None
         if third is not None:
             drafts = weigh_tiebreak(drafts, seen,
                                     read_drafts(document_lines(third), spec, widths),

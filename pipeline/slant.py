@@ -119,7 +119,7 @@ def figure_runs(image: np.ndarray, page: PageText, skip: Sequence[BBox] = ()
             if slant is None:
                 continue
             runs = line_runs[0] if slant >= ITALIC_SLANT else line_runs[1]
-            if runs is line_runs[1] and _inside(w.bbox, skip):
+            if runs is line_runs[1] and centre_in_any(w.bbox, skip):
                 continue
             height = w.bbox[3] - w.bbox[1]
             if runs and runs[-1].words[-1] is words[i - 1] and \
@@ -139,7 +139,8 @@ def italic_runs(image: np.ndarray, page: PageText) -> list[tuple[BBox, float]]:
     return [(r.box, float(np.median(r.slants))) for r in figure_runs(image, page)[0]]
 
 
-def _inside(box: BBox, boxes: Sequence[BBox]) -> bool:
+def centre_in_any(box: BBox, boxes: Sequence[BBox]) -> bool:
+    """The centre of `box` lies in one of `boxes`."""
     cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
     return any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes)
 
@@ -183,7 +184,6 @@ class FigureStrip:
     crop: BBox
     slant: float
     pixels: np.ndarray
-    words: tuple[Word, ...] = ()  # the first reading's words of the run
 
     def upright(self, words: list[Word]) -> list[Word]:
         """Words read on `pixels` (boxes already moved to the page by the crop's offset)
@@ -212,15 +212,13 @@ def figure_strips(image: np.ndarray, page: PageText, skip: Sequence[BBox] = (), 
         box, slant = run.box, float(np.median(run.slants))
         crop = run_crop(box, size)
         out.append(FigureStrip(box=box, crop=crop, slant=slant,
-                               pixels=shear(_padded(image, crop, box), slant),
-                               words=tuple(run.words)))
+                               pixels=shear(_padded(image, crop, box), slant)))
     for run in straight if upright else []:
         if sure is not None and min(x.confidence for x in run.words) >= sure:
             continue
         box = run.box
         crop = run_crop(box, size)
-        out.append(FigureStrip(box=box, crop=crop, slant=0.0, pixels=_padded(image, crop, box),
-                               words=tuple(run.words)))
+        out.append(FigureStrip(box=box, crop=crop, slant=0.0, pixels=_padded(image, crop, box)))
     return out
 
 

@@ -40,6 +40,7 @@ from pipeline.reread import (
     Strip,
     crop_box,
     figure_text,
+    needs_tiebreak,
     map_words,
     read_strips,
     reread_lines,
@@ -476,3 +477,28 @@ def test_the_witness_agrees_with_a_code_only_where_it_read_the_whole_of_it() -> 
     weigh_tiebreak({"a": tied}, {"a": draft("a", "x")}, {"a": draft("a", "Œ§ 13726")},
                    figures_only)
     assert TIEBREAK_AGREES not in tied.evidence.features
+
+
+def test_a_run_is_read_a_third_time_only_where_that_can_settle_something() -> None:
+    def words(*texts: str) -> list[Word]:
+        return [Word(text=t, bbox=(0, 0, 1, 1), confidence=0.9, line_id=0) for t in texts]
+
+    assert needs_tiebreak(words("CS", "97554"), words("CS07554"))
+    assert not needs_tiebreak(words("CS", "97554"), words("CS97554."))  # they agree
+    assert not needs_tiebreak(words("4,"), words("P"))  # 'Phường 4,': too little to settle
+    assert not needs_tiebreak(words("1985"), [])  # the witness read nothing
+
+
+def test_stored_tie_breaks_of_runs_that_needed_none_are_not_weighed() -> None:
+    """Readings stored before `needs_tiebreak` hold tie-breaks of runs the witness read as
+    nothing: extraction weighs them as a fresh reading would, not at all."""
+    page = witnessed_page("CS07554")
+    box = page.rereads[0].box
+    alone = LineReread(box=box, words=[page.rereads[0].words[0].model_copy(
+        update={"text": "CS07554"})], psm=TIEBREAK_PSM, reader="eng")
+    needed = page.model_copy(update={"rereads": [*page.rereads, alone]})
+    assert witness_boxes([needed], tiebreak=True) == {1: [box]}
+    empty = page.rereads[0].model_copy(update={"words": []})
+    unneeded = page.model_copy(update={"rereads": [empty, alone]})
+    assert witness_pages([unneeded], tiebreak=True) is None
+    assert witness_boxes([unneeded], tiebreak=True) == {1: []}
