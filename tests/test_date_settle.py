@@ -315,6 +315,15 @@ def test_words_read_unclean_settle_no_area() -> None:
     assert d["area_m2"].value == 407.0 and not d["area_m2"].issues
 
 
+def settle_area_on_words(area: FieldDraft, words: float) -> None:
+    """The settle_area check run on `area` and an area in words read cleanly as `words`."""
+    d = {"area_m2": area,
+         "area_m2_words": FieldDraft("area_m2_words", words, "…",
+                                     evidence=FieldEvidence(key="area_m2_words",
+                                                            family="area_words", clean=True))}
+    rule_for("settle_area")(d, CrossCheck("settle_area", tuple(d)), DAY)
+
+
 @pytest.mark.parametrize(("witnessed", "backed", "features"), [
     (401.0, True, {"witness_agrees": 1.0, "tiebreak_agrees": 1.0}),
     (401.0, False, {"witness_agrees": 1.0}),
@@ -327,11 +336,7 @@ def test_an_area_settled_on_the_value_the_witness_read_says_so(
     area = FieldDraft("area_m2", 407.0, "407,0", witnessed=witnessed, witness_backed=backed,
                       evidence=FieldEvidence(key="area_m2", family="area",
                                              features={"witness_differs": 1.0}))
-    d = {"area_m2": area,
-         "area_m2_words": FieldDraft("area_m2_words", 401.0, "…",
-                                     evidence=FieldEvidence(key="area_m2_words",
-                                                            family="area_words", clean=True))}
-    rule_for("settle_area")(d, CrossCheck("settle_area", tuple(d)), DAY)
+    settle_area_on_words(area, 401.0)
     assert area.value == 401.0 and area.evidence.features == features
     assert area.evidence.disagreements == (0 if witnessed == 401.0 else 1)
 
@@ -342,9 +347,5 @@ def test_figures_two_models_read_alike_are_not_settled_on_the_words() -> None:
     area = FieldDraft("area_m2", 3982.0, "3.982,0",
                       evidence=FieldEvidence(key="area_m2", family="area",
                                              features={"witness_agrees": 1.0}))
-    d = {"area_m2": area,
-         "area_m2_words": FieldDraft("area_m2_words", 3980.0, "…",
-                                     evidence=FieldEvidence(key="area_m2_words",
-                                                            family="area_words", clean=True))}
-    rule_for("settle_area")(d, CrossCheck("settle_area", tuple(d)), DAY)
+    settle_area_on_words(area, 3980.0)
     assert area.value == 3982.0 and not area.issues
