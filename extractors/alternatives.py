@@ -56,8 +56,7 @@ def _is_tiebreak(r: LineReread) -> bool:
 def _tiebreaks(page: PageText) -> list[LineReread]:
     """The page's tie-break readings of runs that needed one (`pipeline.reread.
     needs_tiebreak`: readings stored before that rule read some runs that did not)."""
-    witness = {r.box: r.words for r in page.rereads or []
-               if r.reader is not None and r.psm != TIEBREAK_PSM}
+    witness = {r.box: r.words for r in page.rereads or [] if _is_witness(r)}
     return [r for r in page.rereads or [] if _is_tiebreak(r) and needs_tiebreak(
         [w for w in page.words if centre_inside(w.bbox, r.box)], witness.get(r.box, []))]
 
@@ -182,6 +181,12 @@ stay outside it, and the same figures read again said nothing of them (on office
 the 4 such codes the witness 'agreed' with were wrong, one accepted at 0.91)."""
 
 
+def _read_whole(d: FieldDraft, boxes: dict[int, list[BBox]]) -> bool:
+    """Whether a reading in `boxes` can vouch for all of `d`'s value: any, but for a
+    WHOLE_CODES family only one whose box spans the code."""
+    return d.evidence.family not in WHOLE_CODES or _covered(d, boxes)
+
+
 def _covered(d: FieldDraft, boxes: dict[int, list[BBox]]) -> bool:
     """Some box spans `d`'s value from end to end (to a quarter of its height)."""
     if d.bbox is None or d.page is None:
@@ -203,7 +208,7 @@ def weigh_witness(drafts: Drafts, witnessed: Drafts, boxes: dict[int, list[BBox]
         if b is None or a.value is None or b.value is None or not _was_reread(a, boxes):
             continue
         if b.value == a.value:
-            if a.evidence.family not in WHOLE_CODES or _covered(a, boxes):
+            if _read_whole(a, boxes):
                 a.evidence.features[WITNESS_AGREES] = 1.0
         elif a.evidence.family not in WITNESS_KEEPS and rank(b) > rank(a):
             # what the page's readings said stays; the value's own features are the witness's
@@ -234,7 +239,7 @@ def weigh_tiebreak(drafts: Drafts, witnessed: Drafts, third: Drafts,
             continue
         b = witnessed.get(key)
         if c.value == a.value:
-            if a.evidence.family not in WHOLE_CODES or _covered(a, boxes):
+            if _read_whole(a, boxes):
                 features[TIEBREAK_AGREES] = 1.0
         elif features.get(WITNESS_DIFFERS) and b is not None and c.value == b.value:
             if a.evidence.family in WITNESS_KEEPS or _shorter(b, a):

@@ -44,7 +44,10 @@ def _id_year(d: FieldDraft) -> int | None:
     return decoded[0] if decoded else None
 
 
-def _settle(d: FieldDraft, value: str | int | float, issue: str) -> None:
+def _settle(d: FieldDraft, value: str | int | float, issue: str, *,
+            contradicted: bool = True) -> None:
+    """`d` takes `value`, read from another reading of its fact (`issue` says which); unless
+    no reading of `d`'s own contradicts it any more, that is a disagreement."""
     d.value = value
     if issue not in d.issues:
         d.issues.append(issue)
@@ -53,7 +56,7 @@ def _settle(d: FieldDraft, value: str | int | float, issue: str) -> None:
         if stale in d.issues:
             d.issues.remove(stale)
     d.evidence.parsed, d.evidence.clean, d.evidence.repaired = True, False, True
-    d.evidence.disagreements += 1
+    d.evidence.disagreements += int(contradicted)
 
 
 def check_settle_date(drafts: Drafts, check: CrossCheck, today: date) -> None:
@@ -147,11 +150,11 @@ def check_settle_area(drafts: Drafts, check: CrossCheck, today: date) -> None:
         return
     slips = [(r, m) for r, m in zip(read, meant, strict=True) if r != m]
     if len(slips) == 1 and slips[0][1] in CONFIRMED_SLIPS.get(slips[0][0], ""):
-        _settle(figures, float(words.value), FROM_WORDS)
-        if figures.witnessed == figures.value:
-            # the figure witness read what the words say: the first reading alone slipped,
-            # no reading contradicts the value (the model weighs it, repaired)
-            figures.evidence.disagreements -= 1
+        # the figure witness read what the words say: the first reading alone slipped, no
+        # reading contradicts the value (the model weighs it, repaired)
+        witnessed = figures.witnessed == float(words.value)
+        _settle(figures, float(words.value), FROM_WORDS, contradicted=not witnessed)
+        if witnessed:
             features.pop(WITNESS_DIFFERS, None)
             features[WITNESS_AGREES] = 1.0
             if figures.witness_backed:

@@ -262,10 +262,8 @@ def tiebreak_figure(strip: FigureStrip, settings: Settings, scale: float) -> Lin
     read alone as one raw line gave the printed figures for 24 of the 25 the first reading
     had wrong (never the first reading's value) and for 35 of the 66 it had right. Only
     the runs the two models read differently are read (one in-process call each, ~13 ms)."""
-    from pipeline.ocr import at_scale, unscale_boxes
+    from pipeline.ocr import at_scale, data_words, unscale_boxes
     from pipeline.tesseract_api import read_in_process
-
-    from pipeline.ocr import data_words
 
     # the strip as cut (not stacked: white bands above and below it make psm 13 read nothing)
     data = read_in_process(at_scale(strip.pixels, scale), lang=settings.figure_witness,
